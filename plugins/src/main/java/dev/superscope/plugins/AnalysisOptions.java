@@ -1,0 +1,32 @@
+package dev.superscope.plugins;
+
+import java.util.Map;
+
+/**
+ * Settings shared by all analyzers.
+ *
+ * @param tau        a row is "represented" when its norm is at least tau times the 90th-percentile norm
+ * @param blockRows  rows read per block (bounds memory: blockRows x m floats per block)
+ * @param histogramBins bins of the cosine histogram over [-1, 1]
+ * @param extra      analyzer-specific settings, by name
+ */
+public record AnalysisOptions(double tau, int blockRows, int histogramBins, Map<String, String> extra) {
+
+    public AnalysisOptions {
+        if (!(tau > 0 && tau <= 1)) {
+            throw new SuperscopeException(SuperscopeException.USAGE, "tau must be in (0, 1], not " + tau);
+        }
+        if (blockRows < 1) {
+            throw new SuperscopeException(SuperscopeException.USAGE, "block rows must be positive, not " + blockRows);
+        }
+        if (histogramBins < 1) {
+            throw new SuperscopeException(SuperscopeException.USAGE, "histogram bins must be positive");
+        }
+        extra = Map.copyOf(extra);
+    }
+
+    /** tau 0.5, 4096-row blocks, 200 histogram bins. */
+    public static AnalysisOptions defaults() {
+        return new AnalysisOptions(0.5, 4096, 200, Map.of());
+    }
+}
