@@ -1,0 +1,47 @@
+package dev.superscope.loaders.opt;
+
+import dev.superscope.loaders.common.LoaderSpec;
+import dev.superscope.loaders.common.VocabularyMatrices;
+import dev.superscope.plugins.Checkpoint;
+import dev.superscope.plugins.LoadedModel;
+import dev.superscope.plugins.ModelConfig;
+import dev.superscope.plugins.ModelLoader;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * OPT checkpoints: the token embedding {@code embed_tokens} (under {@code model.decoder.} or
+ * {@code decoder.}) and the LM head, tied to it by default. OPT-350m projects its 512-wide embedding to
+ * a 1024-wide hidden state, so m (the matrix width, {@code word_embed_proj_dim}) differs from the hidden
+ * size there.
+ */
+public final class OptLoader implements ModelLoader {
+    static final LoaderSpec SPEC = new LoaderSpec("opt",
+            Set.of("opt"),
+            Set.of("OPTForCausalLM", "OPTModel"),
+            List.of("model.decoder.embed_tokens.weight", "decoder.embed_tokens.weight"),
+            List.of("lm_head.weight"),
+            List.of("hidden_size"),
+            List.of("word_embed_proj_dim", "hidden_size"),
+            true);
+
+    @Override
+    public String name() {
+        return SPEC.name();
+    }
+
+    @Override
+    public String description() {
+        return "OPT family (model_type opt): embed_tokens, LM head tied to it";
+    }
+
+    @Override
+    public boolean accepts(ModelConfig config) {
+        return SPEC.accepts(config);
+    }
+
+    @Override
+    public LoadedModel load(Checkpoint checkpoint) {
+        return VocabularyMatrices.load(checkpoint, SPEC);
+    }
+}
