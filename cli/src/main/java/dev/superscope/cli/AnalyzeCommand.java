@@ -1,0 +1,65 @@
+package dev.superscope.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code superscope analyze}: one checkpoint, a summary on the terminal, a row in DIR/models.csv. */
+@Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure one checkpoint's matrices; print a summary and add its rows to DIR/models.csv "
+                + "(and DIR/tokens/<model>.csv).")
+final class AnalyzeCommand implements Callable<Integer> {
+    @ParentCommand
+    SuperscopeCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory or file, or a hub id "
+            + "(org/name[@revision]) in the Hugging Face cache.")
+    String checkpoint;
+
+    @Mixin
+    AnalysisSettings settings;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "superscope-out",
+            description = "Output directory (default ${DEFAULT-VALUE}); other models' rows in it are kept.")
+    Path out;
+
+    @Option(names = "--name", description = "Name in the reports (default: the hub id or directory name).")
+    String name;
+
+    @Option(names = "--family", description = "Family in the reports (default: the name).")
+    String family;
+
+    @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one.")
+    String loaderName;
+
+    @Override
+    public Integer call() {
+        String modelName = name != null ? name : defaultName(checkpoint);
+        AuditRun.Target target = new AuditRun.Target(modelName, family != null ? family : modelName, checkpoint,
+                loaderName, Map.of());
+        Progress progress = Progress.forConsole(spec.commandLine().getErr());
+        // Asking for one model means measuring it now: its old rows are replaced, the others kept.
+        return new AuditRun(root.plugins(), settings, progress, spec.commandLine().getOut())
+                .run(List.of(target), out, true, false);
+    }
+
+    static String defaultName(String location) {
+        Path p = Path.of(location).normalize();
+        if (p.toFile().exists()) {
+            Path fileName = p.toAbsolutePath().normalize().getFileName();
+            return fileName == null ? location : fileName.toString();
+        }
+        return location;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.superscope.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.Checkpoint;
+import dev.superscope.plugins.LoadedModel;
+import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.MatrixKind;
+import dev.superscope.plugins.TensorInfo;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code superscope inspect}: what a checkpoint holds and which matrices the loader picks. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show a checkpoint's tensors, dtypes and shapes, the loader detected, n, m and tying.")
+final class InspectCommand implements Callable<Integer> {
+    @ParentCommand
+    SuperscopeCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory, a weights file, or a hub id "
+            + "(org/name[@revision]) found in the Hugging Face cache.")
+    String checkpoint;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one.")
+    String loaderName;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Checkpoint ckpt = ModelOpener.checkpoint(checkpoint)) {
+            LoadedModel model = null;
+            String whyNoLoader = null;
+            try {
+                model = ModelOpener.loaderFor(ckpt, root.plugins(), loaderName).load(ckpt);
+            } catch (BadInputException e) {
+                // The tensor list is still worth showing for a checkpoint no loader understands.
+                whyNoLoader = e.getMessage();
+            }
+            Map<String, Object> report = describe(ckpt, model);
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            } else {
+                printText(out, ckpt, model);
+            }
+            out.flush();
+            if (whyNoLoader != null) {
+                err.println("superscope: no loader: " + Main.oneLine(whyNoLoader));
+            } else {
+                model.warnings().forEach(w -> err.println("warning: " + w));
+            }
+            err.flush();
+        }
+        return 0;
+    }
+
+    static Map<String, Object> describe(Checkpoint ckpt, LoadedModel model) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("loader", model == null ? null : model.loader());
+        r.put("architecture", model != null ? model.architecture()
+                : ckpt.config().architecture().isEmpty() ? null : ckpt.config().architecture());
+        r.put("tied", model == null ? null : model.tied());
+        List<Map<String, Object>> tensors = new ArrayList<>();
+        for (TensorInfo t : ckpt.tensors().tensors()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", t.name());
+            e.put("dtype", t.dtype().name());
+            e.put("shape", t.shape());
+            tensors.add(e);
+        }
+        r.put("tensors", tensors);
+        r.put("embedding", model == null ? null : matrix(model.embedding()));
+        r.put("unembedding", model == null ? null : matrix(model.unembedding()));
+        r.put("tokenizer_vocab", ckpt.tokenizer().vocabSize().isPresent() ? ckpt.tokenizer().vocabSize().getAsInt() : null);
+        if (model != null) {
+            r.put("hidden_size", model.hiddenSize());
+            r.put("padded_rows", model.paddedRows(MatrixKind.UNEMBEDDING));
+            r.put("warnings", model.warnings());
+        }
+        return r;
+    }
+
+    private static Map<String, Object> matrix(Matrix m) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("tensor", m.name());
+        e.put("n", m.rows());
+        e.put("m", m.cols());
+        e.put("dtype", m.dtype().name());
+        return e;
+    }
+
+    private static void printText(PrintWriter out, Checkpoint ckpt, LoadedModel model) {
+        out.printf("checkpoint    %s%n", ckpt.id());
+        out.printf("directory     %s%n", ckpt.directory().toAbsolutePath().normalize());
+        out.printf("source        %s%n", ckpt.tensors().describe());
+        if (model != null) {
+            out.printf("loader        %s (%s)%n", model.loader(), model.architecture());
+            out.printf("tied          %s%n", model.tied());
+            out.printf("hidden size   %d%n", model.hiddenSize());
+            for (MatrixKind kind : MatrixKind.values()) {
+                Matrix m = model.matrix(kind);
+                out.printf("%-13s %s  n=%d m=%d %s%n", kind.label(), m.name(), m.rows(), m.cols(), m.dtype());
+            }
+        } else {
+            out.printf("loader        (none)%n");
+        }
+        if (ckpt.tokenizer().vocabSize().isPresent()) {
+            int vocab = ckpt.tokenizer().vocabSize().getAsInt();
+            out.printf("tokenizer     %d tokens%s%n", vocab, model == null ? ""
+                    : "; " + model.paddedRows(MatrixKind.UNEMBEDDING) + " padded rows in the LM head");
+        } else {
+            out.printf("tokenizer     (no tokenizer files)%n");
+        }
+        List<TensorInfo> tensors = ckpt.tensors().tensors();
+        int width = tensors.stream().mapToInt(t -> t.name().length()).max().orElse(4);
+        out.printf("tensors (%d):%n", tensors.size());
+        for (TensorInfo t : tensors) {
+            out.printf("  %-" + width + "s  %-7s %s%n", t.name(), t.dtype(), t.shapeString());
+        }
+    }
+}

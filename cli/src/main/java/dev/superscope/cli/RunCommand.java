@@ -1,0 +1,53 @@
+package dev.superscope.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code superscope run}: every model of a models.yaml, then fits and the plot. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Audit every model in a models.yaml; write models.csv, fits.csv, tokens/<model>.csv and "
+                + "overlap_vs_inv_m.png. Finished models are skipped on a re-run, so an interrupted run resumes.")
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    SuperscopeCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODELS_YAML", arity = "0..1", defaultValue = "models.yaml",
+            description = "The models file (default ${DEFAULT-VALUE}).")
+    Path modelsFile;
+
+    @Mixin
+    AnalysisSettings settings;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "superscope-out",
+            description = "Output directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--force", description = "Measure every model again, even those already in DIR/models.csv.")
+    boolean force;
+
+    @Option(names = "--offline", description = "Use only local files and the Hugging Face cache "
+            + "(this version never downloads; the flag is accepted for scripts that will need it).")
+    boolean offline;
+
+    @Override
+    public Integer call() {
+        ModelsFile models = ModelsFile.read(modelsFile);
+        List<AuditRun.Target> targets = models.models().stream()
+                .map(e -> new AuditRun.Target(e.name(), e.family(), e.location(), e.loader(), e.losses()))
+                .toList();
+        Progress progress = Progress.forConsole(spec.commandLine().getErr());
+        return new AuditRun(root.plugins(), settings, progress, spec.commandLine().getOut())
+                .run(targets, out, force, true);
+    }
+}

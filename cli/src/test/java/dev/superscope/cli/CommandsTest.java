@@ -1,0 +1,138 @@
+package dev.superscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.superscope.loaders.safetensors.SafetensorsWriter;
+import dev.superscope.plugins.DType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandsTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertOneLineError(Cli r, int code, String... fragments) {
+        assertEquals(code, r.code(), r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+        for (String f : fragments) {
+            assertTrue(err.contains(f), "'" + f + "' in: " + err);
+        }
+    }
+
+    @Test
+    void inspectJsonFollowsTheContract() throws IOException {
+        Cli r = Cli.run("inspect", Cli.checkpoint("gpt2-m16").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("gpt2", j.get("loader").asText());
+        assertEquals("GPT2LMHeadModel", j.get("architecture").asText());
+        assertTrue(j.get("tied").asBoolean());
+        assertEquals(16, j.get("tensors").size());
+        assertEquals("transformer.wte.weight", j.get("unembedding").get("tensor").asText());
+        assertEquals(50257, j.get("unembedding").get("n").asInt());
+        assertEquals(16, j.get("embedding").get("m").asInt());
+        assertEquals(50257, j.get("tokenizer_vocab").asInt());
+        JsonNode first = j.get("tensors").get(0);
+        assertEquals("F32", first.get("dtype").asText());
+        assertTrue(first.get("shape").isArray());
+    }
+
+    @Test
+    void inspectShowsUntiedPythiaHead() throws IOException {
+        Cli r = Cli.run("inspect", Cli.checkpoint("gptneox-tiny").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("gpt_neox", j.get("loader").asText());
+        assertFalse(j.get("tied").asBoolean());
+        assertEquals("embed_out.weight", j.get("unembedding").get("tensor").asText());
+        assertEquals("gpt_neox.embed_in.weight", j.get("embedding").get("tensor").asText());
+        assertTrue(j.get("tokenizer_vocab").isNull());
+    }
+
+    @Test
+    void evilPickleIsRefusedWithExitCode3() {
+        Path evil = Cli.checkpoint("torch-bin").resolve("evil_torch.bin");
+        assertOneLineError(Cli.run("inspect", evil.toString()), 3, "evil_torch.bin");
+    }
+
+    @Test
+    void missingCheckpointIsBadInput() {
+        assertOneLineError(Cli.run("inspect", tmp.resolve("nothing-here").toString()), 3);
+    }
+
+    @Test
+    void unknownAnalyzerIsAUsageErrorListingTheKnownOnes() {
+        Cli r = Cli.run("analyze", Cli.checkpoint("cerebras-gpt2-tiny").toString(), "--analyzers", "norms,frobnicate",
+                "--out", tmp.toString());
+        assertOneLineError(r, 2, "frobnicate", "overlap", "norms");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertEquals(2, Cli.run("inspect", "--colour").code());
+        assertEquals(2, Cli.run("frobnicate").code());
+    }
+
+    @Test
+    void pluginsListsEveryBuiltIn() {
+        Cli r = Cli.run("plugins");
+        assertEquals(0, r.code(), r.err());
+        for (String name : new String[] {"gpt2", "opt", "gpt_neox", "llama", "norms", "overlap", "pairwise",
+                "decode-error"}) {
+            assertTrue(r.out().contains(" " + name + " "), name + " in:\n" + r.out());
+        }
+    }
+
+    @Test
+    void unsupportedArchitectureListsTheLoaders() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("falcon"));
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"falcon\", \"architectures\": [\"FalconForCausalLM\"]}");
+        new SafetensorsWriter().floats("transformer.word_embeddings.weight", DType.F32, new long[] {4, 2},
+                new float[] {1, 0, 0, 1, 1, 1, -1, 1}).write(dir.resolve("model.safetensors"));
+        Cli r = Cli.run("analyze", dir.toString(), "--out", tmp.resolve("out").toString());
+        assertOneLineError(r, 3, "falcon", "gpt2", "gpt_neox", "llama", "opt");
+        assertFalse(Files.exists(tmp.resolve("out").resolve("models.csv")), "no report for a failed model");
+    }
+
+    /** The example BLOOM loader, built to its own jar, is found through --plugin-path. */
+    @Test
+    void pluginPathPicksUpTheExampleLoader() throws IOException {
+        Path target = Cli.root().resolve("examples/bloom-loader/target");
+        Path jar;
+        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+            jar = files.filter(p -> p.getFileName().toString().matches("bloom-loader-.*\\.jar")).findFirst().orElse(null);
+        }
+        assumeTrue(jar != null, "examples/bloom-loader jar not built (run 'mvn verify'); skipping");
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Files.copy(jar, plugins.resolve(jar.getFileName()));
+
+        Path dir = Files.createDirectories(tmp.resolve("bloom-tiny"));
+        Files.writeString(dir.resolve("config.json"),
+                "{\"model_type\": \"bloom\", \"architectures\": [\"BloomForCausalLM\"], \"hidden_size\": 2, \"n_embed\": 2}");
+        new SafetensorsWriter().floats("transformer.word_embeddings.weight", DType.F32, new long[] {3, 2},
+                new float[] {1, 0, 0, 1, 1, 1}).write(dir.resolve("model.safetensors"));
+
+        Cli without = Cli.run("inspect", dir.toString(), "--json");
+        assertEquals(0, without.code(), "inspect still lists the tensors: " + without.err());
+        assertTrue(new ObjectMapper().readTree(without.out()).get("loader").isNull());
+        assertTrue(without.err().contains("no loader") && without.err().contains("bloom"), without.err());
+        Cli listed = Cli.run("--plugin-path", plugins.toString(), "plugins");
+        assertTrue(listed.out().contains(" bloom "), listed.out());
+        Cli r = Cli.run("--plugin-path", plugins.toString(), "inspect", dir.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("bloom", j.get("loader").asText());
+        assertEquals(3, j.get("unembedding").get("n").asInt());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.superscope.reports;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import dev.superscope.reports.fit.FitRow;
+
+/**
+ * The plain-text table the CLI prints after a run: one line per (model, matrix) with the numbers that
+ * say whether the head follows 1/m — the mean squared overlap beside 1/m, their product (about 1 when
+ * it does), the effective dimension and the share of represented tokens.
+ */
+public final class SummaryTable {
+
+    private SummaryTable() {
+    }
+
+    /**
+     * Formats the rows as an aligned table: {@code model, matrix, n, m, msq_overlap, 1/m, msq*m, m_eff,
+     * frac_repr}, plus {@code decode_err} when any row has a decode error rate. Numbers have four
+     * significant digits; a missing value is {@code -}. Ends with a newline; empty input gives only the
+     * header.
+     */
+    public static String format(List<ModelResult> rows) {
+        boolean decode = rows.stream().anyMatch(r -> r.has("decode_error_rate"));
+        List<String> header = new ArrayList<>(
+                List.of("model", "matrix", "n", "m", "msq_overlap", "1/m", "msq*m", "m_eff", "frac_repr"));
+        if (decode) {
+            header.add("decode_err");
+        }
+        List<String[]> lines = new ArrayList<>();
+        lines.add(header.toArray(new String[0]));
+        for (ModelResult r : rows) {
+            double msq = r.metric("msq_overlap");
+            double inv = r.m() > 0 ? 1.0 / r.m() : Double.NaN;
+            double times = r.has("msq_times_m") ? r.metric("msq_times_m") : msq * r.m();
+            List<String> cells = new ArrayList<>(List.of(r.model(), r.matrix(), Long.toString(r.n()),
+                    Integer.toString(r.m()), num(msq), num(inv), num(times), num(r.metric("m_eff")),
+                    num(r.metric("frac_represented"))));
+            if (decode) {
+                cells.add(num(r.metric("decode_error_rate")));
+            }
+            lines.add(cells.toArray(new String[0]));
+        }
+        return align(lines, 2);
+    }
+
+    /**
+     * Formats fits as an aligned table: {@code family, matrix, metric, models, m range, slope +- stderr,
+     * 95% interval, r2} and whether the interval holds the predicted slope.
+     */
+    public static String formatFits(List<FitRow> fits) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"family", "matrix", "metric", "models", "m", "slope", "stderr", "95% interval", "r2",
+            "holds -1"});
+        for (FitRow f : fits) {
+            lines.add(new String[] {f.family(), f.matrix(), f.metric(), Integer.toString(f.nModels()),
+                f.mMin() + ".." + f.mMax(), num(f.slope()), num(f.slopeStderr()),
+                Double.isNaN(f.slopeCiLow()) ? "-" : "[" + num(f.slopeCiLow()) + ", " + num(f.slopeCiHigh()) + "]",
+                num(f.r2()), f.consistentWithPrediction().map(String::valueOf).orElse("-")});
+        }
+        return align(lines, 3);
+    }
+
+    /** Pads every column to its widest cell: the first {@code leftColumns} left-aligned, the rest right-aligned. */
+    private static String align(List<String[]> lines, int leftColumns) {
+        int[] width = new int[lines.get(0).length];
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                width[i] = Math.max(width[i], line[i].length());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (String[] line : lines) {
+            for (int i = 0; i < line.length; i++) {
+                if (i > 0) {
+                    b.append("  ");
+                }
+                // Text columns read left to right; numbers line up on the right.
+                boolean left = i < leftColumns;
+                String pad = " ".repeat(width[i] - line[i].length());
+                b.append(left ? line[i] : pad).append(left ? (i == line.length - 1 ? "" : pad) : line[i]);
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.superscope.reports.fit;
+
+import dev.superscope.reports.AtomicFiles;
+import dev.superscope.reports.Cells;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Writes {@code fits.csv} (RFC 4180, UTF-8, header row) with exactly the contract's columns, in order:
+ * {@link #COLUMNS}. Numbers read back exactly; an undefined value (no interval with two models, no fit
+ * with fewer) is an empty cell, as are {@code m_min}/{@code m_max} when no model was usable and
+ * {@code consistent_with_prediction} when there is no interval. Models left out of a fit are not a
+ * column: {@link ScalingFits#notes} tells the user.
+ */
+public final class FitsCsv {
+
+    /** The file's name in an output directory. */
+    public static final String FILE_NAME = "fits.csv";
+
+    /** The columns, in contract order. */
+    public static final List<String> COLUMNS = List.of("family", "matrix", "metric", "n_models", "m_min", "m_max",
+            "slope", "slope_stderr", "slope_ci_low", "slope_ci_high", "r2", "predicted_slope",
+            "consistent_with_prediction");
+
+    private FitsCsv() {
+    }
+
+    /** Writes the rows to {@code file} atomically. */
+    public static void write(Path file, List<FitRow> rows) {
+        AtomicFiles.writeText(file, out -> print(out, rows));
+    }
+
+    /** Prints the header and the rows as CSV. */
+    public static void print(Appendable out, List<FitRow> rows) throws IOException {
+        CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180);
+        printer.printRecord(COLUMNS);
+        for (FitRow r : rows) {
+            boolean any = r.nModels() > 0;
+            printer.printRecord(r.family(), r.matrix(), r.metric(), Integer.toString(r.nModels()),
+                    any ? Integer.toString(r.mMin()) : "", any ? Integer.toString(r.mMax()) : "",
+                    Cells.number(r.slope()), Cells.number(r.slopeStderr()), Cells.number(r.slopeCiLow()),
+                    Cells.number(r.slopeCiHigh()), Cells.number(r.r2()), Cells.number(r.predictedSlope()),
+                    r.consistentWithPrediction().map(String::valueOf).orElse(""));
+        }
+        printer.flush();
+    }
+}

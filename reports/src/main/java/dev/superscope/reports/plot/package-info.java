@@ -1,0 +1,6 @@
+/**
+ * Plots of the report, drawn with JFreeChart in headless mode: {@link dev.superscope.reports.plot.OverlapPlot}
+ * draws the mean squared overlap against 1/m on log-log axes, one colour per family with its fitted
+ * power law, beside the 1/m line the superposition picture predicts (the paper's Figure 8a).
+ */
+package dev.superscope.reports.plot;

@@ -1,0 +1,44 @@
+package dev.superscope.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SummaryTableTest {
+
+    @Test
+    void alignsColumnsAndShowsTheRatioToOneOverM() {
+        String table = SummaryTable.format(List.of(
+                Rows.row("openai-community/gpt2", "gpt2", "unembedding", 768, "msq_overlap", 0.0026,
+                        "m_eff", 384.6, "frac_represented", 0.998),
+                Rows.row("tiny", "gpt2", "embedding", 16, "msq_overlap", 0.0625, "msq_times_m", 1.0)));
+        String[] lines = table.split("\n");
+        assertEquals(3, lines.length);
+        assertEquals(lines[0].length(), lines[1].length());
+        assertEquals(lines[0].length(), lines[2].length());
+        assertTrue(lines[0].startsWith("model                  matrix       "), lines[0]);
+        assertTrue(lines[0].endsWith("frac_repr"));
+        assertFalse(table.contains("decode_err"));
+        assertEquals(List.of("openai-community/gpt2", "unembedding", "1000", "768", "0.002600", "0.001302", "1.997",
+                "384.6", "0.9980"), List.of(lines[1].trim().split(" +")));
+        assertEquals(List.of("tiny", "embedding", "1000", "16", "0.06250", "0.06250", "1.000", "-", "-"),
+                List.of(lines[2].trim().split(" +")));
+        // The number columns are right-aligned: they end where the header ends.
+        int end = lines[0].indexOf("1/m") + 3;
+        assertEquals("0.001302", lines[1].substring(end - 8, end));
+    }
+
+    @Test
+    void addsTheDecodeErrorColumnWhenAnyRowHasIt() {
+        String table = SummaryTable.format(List.of(Rows.row("a", "f", "unembedding", 8, "decode_error_rate", 0.125),
+                Rows.row("b", "f", "unembedding", 8)));
+        String[] lines = table.split("\n");
+        assertTrue(lines[0].endsWith("decode_err"));
+        assertTrue(lines[1].endsWith("0.1250"));
+        assertTrue(lines[2].endsWith("-"));
+        assertEquals(1, SummaryTable.format(List.of()).split("\n").length);
+    }
+}
