@@ -1,0 +1,45 @@
+package dev.superscope.analyzers;
+
+import dev.superscope.analyzers.engine.CosineScan;
+import dev.superscope.plugins.AnalysisOptions;
+import dev.superscope.plugins.AnalysisResult;
+import dev.superscope.plugins.Analyzer;
+import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.Metric;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code decode_error_rate}: the share of valid rows i for which some other valid row j scores strictly
+ * higher at i's own direction, w_j . u_i &gt; w_i . u_i, i.e. the LM head read at token i's direction
+ * ranks another token first. Exact, over all pairs, in blocks (see {@link CosineScan}); NaN with fewer
+ * than two valid rows. Per-token column {@code decode_error}: 1 when row i loses, 0 when it wins (ties
+ * included), NaN for invalid rows.
+ */
+public final class DecodeErrorAnalyzer implements Analyzer {
+    private static final List<String> METRICS = List.of("decode_error_rate");
+
+    @Override
+    public String name() {
+        return "decode-error";
+    }
+
+    @Override
+    public String description() {
+        return "share of tokens whose own direction is decoded as another token (exact, O(n^2 m))";
+    }
+
+    @Override
+    public List<String> metricNames() {
+        return METRICS;
+    }
+
+    @Override
+    public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
+        CosineScan.Result scan = CosineScans.of(matrix, options);
+        double rate = scan.validRows() >= 2 ? (double) scan.decodeErrors() / scan.validRows() : Double.NaN;
+        return new AnalysisResult(name(), List.of(new Metric("decode_error_rate", rate)),
+                Map.of("decode_error", scan.decodeError()), Map.of());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.superscope.analyzers;
+
+import ai.djl.ndarray.NDManager;
+import dev.superscope.analyzers.engine.Block;
+import dev.superscope.analyzers.engine.BlockReader;
+import dev.superscope.analyzers.engine.EngineFailures;
+import dev.superscope.analyzers.engine.TorchEngine;
+import dev.superscope.plugins.AnalysisOptions;
+import dev.superscope.plugins.AnalysisResult;
+import dev.superscope.plugins.Analyzer;
+import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.Metric;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Row norms r_i = ||w_i||: their summary and how many rows are "represented" (weak versus strong
+ * superposition).
+ *
+ * <p>As in {@code bench/reference_metrics.py}, the statistics cover every finite row, zero rows
+ * included (a zero row is a token the matrix does not represent, which is what the norm profile is
+ * about); non-finite rows are counted and left out. Per-token column {@code norm}: r_i, NaN for
+ * non-finite rows.
+ */
+public final class NormsAnalyzer implements Analyzer {
+    private static final List<String> METRICS = List.of("norm_mean", "norm_std", "norm_min", "norm_max",
+            "norm_p50", "frac_represented", "nonfinite_rows", "zero_rows");
+
+    @Override
+    public String name() {
+        return "norms";
+    }
+
+    @Override
+    public String description() {
+        return "row norms: mean, sample std, min, max, median, share of rows >= tau x 90th percentile";
+    }
+
+    @Override
+    public List<String> metricNames() {
+        return METRICS;
+    }
+
+    @Override
+    public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
+        BlockReader reader = new BlockReader(matrix, options.blockRows());
+        int n = RowCount.checked(matrix);
+        double[] norms = new double[n];
+        long nonFinite = 0;
+        long zero = 0;
+        try (NDManager root = TorchEngine.get().newManager()) {
+            for (int b = 0; b < reader.blockCount(); b++) {
+                try (NDManager blockManager = root.newSubManager()) {
+                    Block block = reader.read(b, blockManager);
+                    int first = (int) block.first();
+                    for (int i = 0; i < block.count(); i++) {
+                        norms[first + i] = block.norm(i);
+                    }
+                    nonFinite += block.nonFiniteCount();
+                    zero += block.zeroCount();
+                }
+            }
+        } catch (RuntimeException e) {
+            throw EngineFailures.wrap(matrix.name(), "measuring row norms of", e);
+        }
+        double[] finite = Arrays.stream(norms).filter(r -> !Double.isNaN(r)).toArray();
+        NormStatistics s = NormStatistics.of(finite, options.tau());
+        List<Metric> metrics = List.of(
+                new Metric("norm_mean", s.mean()),
+                new Metric("norm_std", s.std()),
+                new Metric("norm_min", s.min()),
+                new Metric("norm_max", s.max()),
+                new Metric("norm_p50", s.median()),
+                new Metric("frac_represented", s.fracRepresented()),
+                new Metric("nonfinite_rows", nonFinite),
+                new Metric("zero_rows", zero));
+        return new AnalysisResult(name(), metrics, Map.of("norm", norms), Map.of());
+    }
+}
