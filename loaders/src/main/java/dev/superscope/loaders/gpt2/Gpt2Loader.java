@@ -1,11 +1,7 @@
 package dev.superscope.loaders.gpt2;
 
 import dev.superscope.loaders.common.LoaderSpec;
-import dev.superscope.loaders.common.VocabularyMatrices;
-import dev.superscope.plugins.Checkpoint;
-import dev.superscope.plugins.LoadedModel;
-import dev.superscope.plugins.ModelConfig;
-import dev.superscope.plugins.ModelLoader;
+import dev.superscope.loaders.common.SpecLoader;
 import java.util.List;
 import java.util.Set;
 
@@ -14,7 +10,7 @@ import java.util.Set;
  * {@code wte} (with or without the {@code transformer.} prefix) and the LM head, which GPT-2 ties to it
  * ({@code tie_word_embeddings} defaults to true; a stored {@code lm_head.weight} is used when present).
  */
-public final class Gpt2Loader implements ModelLoader {
+public final class Gpt2Loader extends SpecLoader {
     static final LoaderSpec SPEC = new LoaderSpec("gpt2",
             Set.of("gpt2"),
             Set.of("GPT2LMHeadModel", "GPT2Model"),
@@ -24,23 +20,7 @@ public final class Gpt2Loader implements ModelLoader {
             List.of("n_embd", "hidden_size"),
             true);
 
-    @Override
-    public String name() {
-        return SPEC.name();
-    }
-
-    @Override
-    public String description() {
-        return "GPT-2 family (model_type gpt2): wte, LM head tied to it";
-    }
-
-    @Override
-    public boolean accepts(ModelConfig config) {
-        return SPEC.accepts(config);
-    }
-
-    @Override
-    public LoadedModel load(Checkpoint checkpoint) {
-        return VocabularyMatrices.load(checkpoint, SPEC);
+    public Gpt2Loader() {
+        super(SPEC, "GPT-2 family (model_type gpt2): wte, LM head tied to it");
     }
 }

@@ -1,11 +1,7 @@
 package dev.superscope.loaders.gptneox;
 
 import dev.superscope.loaders.common.LoaderSpec;
-import dev.superscope.loaders.common.VocabularyMatrices;
-import dev.superscope.plugins.Checkpoint;
-import dev.superscope.plugins.LoadedModel;
-import dev.superscope.plugins.ModelConfig;
-import dev.superscope.plugins.ModelLoader;
+import dev.superscope.loaders.common.SpecLoader;
 import java.util.List;
 import java.util.Set;
 
@@ -14,7 +10,7 @@ import java.util.Set;
  * {@code gpt_neox.} prefix) and the separate LM head {@code embed_out}
  * ({@code tie_word_embeddings} defaults to false). Pythia pads its 50277 token ids to 50304 rows.
  */
-public final class GptNeoxLoader implements ModelLoader {
+public final class GptNeoxLoader extends SpecLoader {
     static final LoaderSpec SPEC = new LoaderSpec("gpt_neox",
             Set.of("gpt_neox"),
             Set.of("GPTNeoXForCausalLM", "GPTNeoXModel"),
@@ -24,23 +20,7 @@ public final class GptNeoxLoader implements ModelLoader {
             List.of("hidden_size"),
             false);
 
-    @Override
-    public String name() {
-        return SPEC.name();
-    }
-
-    @Override
-    public String description() {
-        return "GPT-NeoX / Pythia (model_type gpt_neox): embed_in, untied embed_out";
-    }
-
-    @Override
-    public boolean accepts(ModelConfig config) {
-        return SPEC.accepts(config);
-    }
-
-    @Override
-    public LoadedModel load(Checkpoint checkpoint) {
-        return VocabularyMatrices.load(checkpoint, SPEC);
+    public GptNeoxLoader() {
+        super(SPEC, "GPT-NeoX / Pythia (model_type gpt_neox): embed_in, untied embed_out");
     }
 }

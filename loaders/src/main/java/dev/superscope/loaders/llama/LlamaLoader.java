@@ -1,11 +1,7 @@
 package dev.superscope.loaders.llama;
 
 import dev.superscope.loaders.common.LoaderSpec;
-import dev.superscope.loaders.common.VocabularyMatrices;
-import dev.superscope.plugins.Checkpoint;
-import dev.superscope.plugins.LoadedModel;
-import dev.superscope.plugins.ModelConfig;
-import dev.superscope.plugins.ModelLoader;
+import dev.superscope.loaders.common.SpecLoader;
 import java.util.List;
 import java.util.Set;
 
@@ -15,7 +11,7 @@ import java.util.Set;
  * is tied only when {@code tie_word_embeddings} says so (it defaults to false for all three, and is
  * true in e.g. Qwen2.5 0.5B-3B and SmolLM2).
  */
-public final class LlamaLoader implements ModelLoader {
+public final class LlamaLoader extends SpecLoader {
     static final LoaderSpec SPEC = new LoaderSpec("llama",
             Set.of("llama", "qwen2", "mistral"),
             Set.of("LlamaForCausalLM", "LlamaModel", "Qwen2ForCausalLM", "Qwen2Model",
@@ -26,23 +22,7 @@ public final class LlamaLoader implements ModelLoader {
             List.of("hidden_size"),
             false);
 
-    @Override
-    public String name() {
-        return SPEC.name();
-    }
-
-    @Override
-    public String description() {
-        return "Llama, Qwen2 and Mistral (model_type llama, qwen2, mistral): embed_tokens, lm_head";
-    }
-
-    @Override
-    public boolean accepts(ModelConfig config) {
-        return SPEC.accepts(config);
-    }
-
-    @Override
-    public LoadedModel load(Checkpoint checkpoint) {
-        return VocabularyMatrices.load(checkpoint, SPEC);
+    public LlamaLoader() {
+        super(SPEC, "Llama, Qwen2 and Mistral (model_type llama, qwen2, mistral): embed_tokens, lm_head");
     }
 }

@@ -1,11 +1,7 @@
 package dev.superscope.loaders.opt;
 
 import dev.superscope.loaders.common.LoaderSpec;
-import dev.superscope.loaders.common.VocabularyMatrices;
-import dev.superscope.plugins.Checkpoint;
-import dev.superscope.plugins.LoadedModel;
-import dev.superscope.plugins.ModelConfig;
-import dev.superscope.plugins.ModelLoader;
+import dev.superscope.loaders.common.SpecLoader;
 import java.util.List;
 import java.util.Set;
 
@@ -15,7 +11,7 @@ import java.util.Set;
  * a 1024-wide hidden state, so m (the matrix width, {@code word_embed_proj_dim}) differs from the hidden
  * size there.
  */
-public final class OptLoader implements ModelLoader {
+public final class OptLoader extends SpecLoader {
     static final LoaderSpec SPEC = new LoaderSpec("opt",
             Set.of("opt"),
             Set.of("OPTForCausalLM", "OPTModel"),
@@ -25,23 +21,7 @@ public final class OptLoader implements ModelLoader {
             List.of("word_embed_proj_dim", "hidden_size"),
             true);
 
-    @Override
-    public String name() {
-        return SPEC.name();
-    }
-
-    @Override
-    public String description() {
-        return "OPT family (model_type opt): embed_tokens, LM head tied to it";
-    }
-
-    @Override
-    public boolean accepts(ModelConfig config) {
-        return SPEC.accepts(config);
-    }
-
-    @Override
-    public LoadedModel load(Checkpoint checkpoint) {
-        return VocabularyMatrices.load(checkpoint, SPEC);
+    public OptLoader() {
+        super(SPEC, "OPT family (model_type opt): embed_tokens, LM head tied to it");
     }
 }
