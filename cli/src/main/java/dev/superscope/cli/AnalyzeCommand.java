@@ -24,7 +24,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory or file, or a hub id "
-            + "(org/name[@revision]) in the Hugging Face cache.")
+            + "(org/name[@revision]): read from the Hugging Face cache, else only the tensors it needs are fetched "
+            + "from the hub (HF_ENDPOINT, HF_TOKEN; HF_HUB_OFFLINE=1 forbids downloads).")
     String checkpoint;
 
     @Mixin

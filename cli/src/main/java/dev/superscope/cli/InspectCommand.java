@@ -33,7 +33,7 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory, a weights file, or a hub id "
-            + "(org/name[@revision]) found in the Hugging Face cache.")
+            + "(org/name[@revision]): read from the Hugging Face cache, else only headers are fetched from the hub.")
     String checkpoint;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")

@@ -7,17 +7,54 @@ import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.ModelLoader;
 import dev.superscope.plugins.Plugins;
+import dev.superscope.loaders.hub.ConsoleDownloadProgress;
+import dev.superscope.loaders.hub.HubCheckpoints;
+import dev.superscope.loaders.hub.HubId;
+import dev.superscope.loaders.hub.HubSettings;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Turns what the user typed (a directory, a file or a hub id) into an opened checkpoint and its loader. */
 final class ModelOpener {
     private ModelOpener() {
     }
 
-    /** Opens the checkpoint named by {@code arg}; the caller closes it. */
+    /** Set for the duration of {@code run --offline}: only local files and caches are used. */
+    private static volatile boolean forceOffline;
+
+    /**
+     * Opens the checkpoint named by {@code arg}; the caller closes it. An existing path opens as is; a hub
+     * id opens from a complete snapshot in the Hugging Face cache, else from the hub, fetching only the
+     * tensors read (see {@link HubCheckpoints}); settings come from the environment ({@link HubSettings}).
+     */
     static Checkpoint checkpoint(String arg) {
-        Path location = CheckpointLocator.usingSystemCache().resolve(arg);
-        return CheckpointOpener.open(location, arg);
+        Optional<HubId> hubId = HubId.parse(arg);
+        if (hubId.isEmpty() || Files.exists(Path.of(arg))) {
+            Path location = CheckpointLocator.usingSystemCache().resolve(arg);
+            return CheckpointOpener.open(location, arg);
+        }
+        HubSettings settings = HubSettings.fromProcess();
+        if (forceOffline) {
+            settings = settings.offlineCopy();
+        }
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        return HubCheckpoints.open(hubId.get(), arg, settings, ConsoleDownloadProgress.forConsole(err));
+    }
+
+    /** Runs {@code body} with hub downloads forbidden when {@code offline} is set. */
+    static <T> T withOffline(boolean offline, Supplier<T> body) {
+        boolean before = forceOffline;
+        forceOffline = offline || before;
+        try {
+            return body.get();
+        } finally {
+            forceOffline = before;
+        }
     }
 
     /** The loader named {@code loaderName}, or the one that accepts the checkpoint's config. */

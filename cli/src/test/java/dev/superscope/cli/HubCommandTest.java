@@ -1,0 +1,166 @@
+package dev.superscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code inspect} and {@code analyze} of a hub id against a Hugging Face-shaped server on 127.0.0.1
+ * serving the gpt2-m16 fixture. The settings reach the in-process CLI through {@code superscope.env.*}
+ * system properties, which stand in for environment variables.
+ */
+class HubCommandTest {
+    private static final String COMMIT = "5f1c2c4b7e0d3a9e8f6b1c2d3e4f5a6b7c8d9e0f";
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
+    private static final List<String> KEYS = List.of("HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE", "SUPERSCOPE_CACHE",
+            "HF_HUB_OFFLINE", "HF_TOKEN");
+
+    @TempDir
+    Path tmp;
+    private HttpServer server;
+    private Path model;
+    private final List<String> paths = new CopyOnWriteArrayList<>();
+    private final AtomicLong weightBytes = new AtomicLong();
+
+    @BeforeEach
+    void start() throws IOException {
+        model = Cli.checkpoint("gpt2-m16");
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+        System.setProperty("superscope.env.HF_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort());
+        System.setProperty("superscope.env.HF_HOME", tmp.resolve("hf").toString());
+        System.setProperty("superscope.env.HF_HUB_CACHE", tmp.resolve("hf/hub").toString());
+        System.setProperty("superscope.env.SUPERSCOPE_CACHE", tmp.resolve("ss").toString());
+        System.setProperty("superscope.env.HF_HUB_OFFLINE", "0");
+        System.setProperty("superscope.env.HF_TOKEN", "");
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+        KEYS.forEach(k -> System.clearProperty("superscope.env." + k));
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        paths.add(path);
+        if (path.equals("/api/models/org/gpt2-m16/revision/main")) {
+            StringBuilder json = new StringBuilder("{\"sha\":\"" + COMMIT + "\",\"siblings\":[");
+            try (Stream<Path> files = Files.list(model)) {
+                json.append(String.join(",", files.map(p -> "{\"rfilename\":\"" + p.getFileName() + "\"}").toList()));
+            }
+            reply(ex, 200, json.append("]}").toString());
+            return;
+        }
+        String prefix = "/org/gpt2-m16/resolve/" + COMMIT + "/";
+        Path file = path.startsWith(prefix) ? model.resolve(path.substring(prefix.length())) : null;
+        if (file == null || !Files.isRegularFile(file)) {
+            reply(ex, 404, "not found");
+            return;
+        }
+        long size = Files.size(file);
+        long from = 0;
+        long to = size - 1;
+        String range = ex.getRequestHeaders().getFirst("Range");
+        int status = 200;
+        if (range != null) {
+            Matcher m = RANGE.matcher(range);
+            assertTrue(m.matches(), range);
+            from = Long.parseLong(m.group(1));
+            to = Math.min(size - 1, Long.parseLong(m.group(2)));
+            status = 206;
+            ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + size);
+        }
+        ex.getResponseHeaders().add("ETag", "\"" + Long.toHexString(size) + "abc\"");
+        ex.getResponseHeaders().add("X-Repo-Commit", COMMIT);
+        ex.sendResponseHeaders(status, to - from + 1);
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r"); OutputStream out = ex.getResponseBody()) {
+            byte[] bytes = new byte[(int) (to - from + 1)];
+            in.seek(from);
+            in.readFully(bytes);
+            out.write(bytes);
+        }
+        if (file.getFileName().toString().endsWith(".safetensors")) {
+            weightBytes.addAndGet(to - from + 1);
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Test
+    void inspectAHubIdFetchesHeadersOnly() throws IOException {
+        Cli r = Cli.run("inspect", "org/gpt2-m16", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("gpt2", j.get("loader").asText());
+        assertEquals(50257, j.get("unembedding").get("n").asInt());
+        assertEquals(50257, j.get("tokenizer_vocab").asInt(), "tokenizer files reached the snapshot");
+        assertTrue(weightBytes.get() < 10_000, "only the safetensors header: " + weightBytes.get() + " bytes");
+        assertTrue(Files.isRegularFile(tmp.resolve("hf/hub/models--org--gpt2-m16/refs/main")));
+    }
+
+    @Test
+    void analyzeAHubIdThenRunOfflineFromTheCaches() throws IOException {
+        Path out = tmp.resolve("out");
+        Cli r = Cli.run("analyze", "org/gpt2-m16", "--analyzers", "norms", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out.resolve("models.csv")).contains("org/gpt2-m16"));
+        long wte = 50257L * 16 * 4;
+        assertTrue(weightBytes.get() >= wte && weightBytes.get() < wte + 10_000, weightBytes.get() + " bytes");
+
+        server.stop(0); // from here on, nothing may be fetched
+        Path yaml = tmp.resolve("models.yaml");
+        Files.writeString(yaml, "models:\n  - {name: m16, family: gpt2, id: org/gpt2-m16}\n");
+        Cli offline = Cli.run("run", yaml.toString(), "--offline", "--analyzers", "norms", "--out",
+                tmp.resolve("out2").toString());
+        assertEquals(0, offline.code(), offline.err());
+        assertTrue(Files.readString(tmp.resolve("out2/models.csv")).contains("m16"));
+    }
+
+    @Test
+    void offlineMissIsOneLineNamingWhatIsMissing() {
+        System.setProperty("superscope.env.HF_HUB_OFFLINE", "1");
+        Cli r = Cli.run("inspect", "org/gpt2-m16");
+        assertEquals(4, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("org/gpt2-m16") && r.err().contains("looked for"), r.err());
+        assertTrue(paths.isEmpty(), "offline sent requests: " + paths);
+    }
+
+    @Test
+    void unknownRevisionIsOneLineWithExitThree() {
+        Cli r = Cli.run("inspect", "org/gpt2-m16@v2");
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains("org/gpt2-m16") && r.err().contains("\"v2\""), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}
