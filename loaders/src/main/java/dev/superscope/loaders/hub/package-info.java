@@ -1,8 +1,13 @@
 /**
- * The local Hugging Face hub cache: finding a model's snapshot directory from {@code org/name[@rev]}.
+ * The Hugging Face hub: the local cache and a client that audits a hub model without downloading it
+ * whole.
  *
  * <p>{@link dev.superscope.loaders.hub.HuggingFaceCache} reads the layout that {@code huggingface_hub}
- * writes (refs naming commits, snapshot folders of links into a blob store) and never writes or
- * downloads; a miss is an error that says where it looked.
+ * writes (refs naming commits, snapshot folders of links into a blob store).
+ * {@link dev.superscope.loaders.hub.HubCheckpoints} opens a hub id: from a complete snapshot when there
+ * is one, else through {@link dev.superscope.loaders.hub.HubClient} (revision to commit, whole small files
+ * into the Hugging Face cache, Range requests for safetensors headers and for just the tensors read),
+ * keeping fetched tensors in the {@link dev.superscope.loaders.hub.TensorCache}. Settings come from the
+ * environment variables {@code huggingface_hub} reads ({@link dev.superscope.loaders.hub.HubSettings}).
  */
 package dev.superscope.loaders.hub;
