@@ -27,6 +27,24 @@ public interface TensorStore extends AutoCloseable {
      */
     Matrix matrix(String name);
 
+    /**
+     * Any tensor as rows, for the weights a forward pass reads (biases, norms, fused projections): a
+     * 1-D tensor as 1 x n, an N-D tensor as {@code shape[0]} x (product of the other dimensions), a 2-D
+     * tensor as {@link #matrix} serves it. The default implementation serves 2-D tensors through
+     * {@link #matrix} and refuses every other rank; stores that can read any tensor override it.
+     *
+     * @throws BadInputException when it is absent, a scalar, or this store cannot view it
+     */
+    default Matrix view(String name) {
+        TensorInfo info = find(name).orElseThrow(() -> new BadInputException(null,
+                describe() + ": no tensor named \"" + name + "\""));
+        if (info.rank() == 2) {
+            return matrix(name);
+        }
+        throw new BadInputException(null, describe() + ": tensor \"" + name + "\" has shape "
+                + info.shapeString() + ", which this store can only read as a 2-D matrix");
+    }
+
     /** Where the tensors come from (a file or a directory), for messages. */
     String describe();
 

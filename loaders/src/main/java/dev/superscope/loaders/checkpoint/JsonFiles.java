@@ -70,7 +70,10 @@ final class JsonFiles {
         String where = at == null || at.getLineNr() < 0 ? "" : " (line " + at.getLineNr() + ", column "
                 + at.getColumnNr() + ")";
         String why = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
-                : e.getOriginalMessage().replaceAll("\\s+", " ").trim();
+                : e.getOriginalMessage().replaceAll("\\s+", " ").trim()
+                        // Jackson's own "[Source: REDACTED (...disabled); line: 1, column: 16]" is noise to a user.
+                        .replaceAll("\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)",
+                                "(opened at line $1, column $2)");
         if (why.length() > 200) {
             why = why.substring(0, 200) + "...";
         }

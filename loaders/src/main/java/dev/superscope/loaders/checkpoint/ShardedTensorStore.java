@@ -126,6 +126,16 @@ public final class ShardedTensorStore implements TensorStore {
         return shard(weightMap.get(name)).matrix(name);
     }
 
+    /** Any tensor as rows, as the shard holding it views it. */
+    @Override
+    public synchronized Matrix view(String name) {
+        if (!weightMap.containsKey(name)) {
+            throw new BadInputException(index, "lists no tensor \"" + name + "\"");
+        }
+        info(name);
+        return shard(weightMap.get(name)).view(name);
+    }
+
     @Override
     public String describe() {
         return index.toString();

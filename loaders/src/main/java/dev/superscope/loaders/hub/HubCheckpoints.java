@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  *       opened locally, with no network.</li>
  *   <li>Otherwise the revision is resolved to a commit ({@code refs/<revision>} is written), the small
  *       files (config, tokenizer, shard index) are downloaded whole into the Hugging Face cache, and the
- *       weights are opened remotely: headers by Range requests, each tensor's bytes only when a matrix
- *       of it is read, kept in the {@link TensorCache}.</li>
+ *       weights are opened remotely: headers by Range requests (a safetensors header; a PyTorch zip's
+ *       directory and data.pkl), each tensor's bytes only when a matrix of it is read, kept in the
+ *       {@link TensorCache}.</li>
  *   <li>Offline ({@code HF_HUB_OFFLINE=1} or {@code --offline}), the commit comes from
  *       {@code refs/<revision>} and everything from the two caches; a miss names what is missing and where
  *       it looked.</li>
@@ -181,11 +182,7 @@ public final class HubCheckpoints {
             return RemoteSafetensorsStore.open(file, access);
         }
         if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth")) {
-            // Ranged reads of PyTorch zips (central directory, data.pkl, one storage) are not built yet.
-            throw new SuperscopeException(SuperscopeException.BAD_INPUT, file + ": ranged reads of PyTorch .bin"
-                    + " weights are not supported yet; download it (huggingface-cli download " + file.id().repo() + " "
-                    + file.file() + (file.id().revision().equals(HubId.DEFAULT_REVISION) ? "" : " --revision "
-                    + file.id().revision()) + ") and run again, or name a revision with safetensors weights");
+            return RemoteTorchStore.open(file, access);
         }
         throw new BadInputException(Path.of(file.toString()), "is not a .safetensors or .bin weights file");
     }
@@ -216,7 +213,7 @@ public final class HubCheckpoints {
             }
             boolean cache = dir.equals(tensorDir);
             try (Stream<Path> walk = Files.walk(dir, 4)) {
-                walk.filter(p -> cache ? p.getFileName().toString().equals("header.bin") : Files.isRegularFile(p))
+                walk.filter(p -> cache ? isIndexFile(p) : Files.isRegularFile(p))
                         .map(p -> dir.relativize(cache ? p.getParent() : p).toString().replace('\\', '/'))
                         .filter(f -> !f.isEmpty() && !files.contains(f))
                         .forEach(files::add);
@@ -225,6 +222,12 @@ public final class HubCheckpoints {
             }
         }
         return files;
+    }
+
+    /** The cached index of a remote weights file: a safetensors header or a PyTorch zip's ranges. */
+    private static boolean isIndexFile(Path p) {
+        String name = p.getFileName().toString();
+        return name.equals("header.bin") || name.equals(TensorCache.RANGES_FILE);
     }
 
     private static String summary(List<String> files) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.superscope.loaders.safetensors.SafetensorsHeader;
 import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +20,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Superscope's own cache of tensors fetched by byte range, so that a model's LM head is downloaded once
@@ -30,6 +34,9 @@ import java.util.Optional;
  *   <li>{@code header.bin}: the remote file's size (8 bytes, little-endian) followed by its first bytes
  *       up to the end of its header (safetensors: the 8-byte length and the JSON), so its tensor list
  *       needs no network the second time;</li>
+ *   <li>{@code zip-ranges.bin} (PyTorch zips): the remote file's size, then the byte ranges read to
+ *       index it (offset, length, bytes each): its end records and central directory, data.pkl, and the
+ *       local headers of fetched storages;</li>
  *   <li>{@code <tensor>.safetensors}: one fetched tensor as a valid one-tensor safetensors file (the
  *       tensor name with every character outside {@code [A-Za-z0-9._-]} written as {@code %XX});</li>
  *   <li>{@code <tensor>.safetensors.part}: a download in progress: the one-tensor header, then the bytes
@@ -41,6 +48,8 @@ import java.util.Optional;
  */
 public final class TensorCache {
     private static final String HEADER_FILE = "header.bin";
+    /** Where the byte ranges that index a PyTorch zip are kept. */
+    static final String RANGES_FILE = "zip-ranges.bin";
     private final Path root;
 
     /** A cache rooted at {@code root} (created when first written). */
@@ -99,6 +108,58 @@ public final class TensorCache {
         }
     }
 
+    /**
+     * The byte ranges of {@code file} fetched to index it (a PyTorch zip: its first bytes, its end
+     * records and central directory, the local headers and data of data.pkl and byteorder, and the local
+     * headers of fetched storages), when stored and well-formed; they are parsed with the same checks
+     * as fresh remote bytes.
+     */
+    Optional<Ranges> ranges(RemoteFile file) {
+        Path path = directory(file).resolve(RANGES_FILE);
+        if (!Files.isRegularFile(path)) {
+            return Optional.empty();
+        }
+        try {
+            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(path)).order(ByteOrder.LITTLE_ENDIAN);
+            long size = b.getLong();
+            java.util.TreeMap<Long, byte[]> out = new java.util.TreeMap<>();
+            while (b.hasRemaining()) {
+                long at = b.getLong();
+                int length = b.getInt();
+                if (at < 0 || length < 0 || length > b.remaining() || at > size - length) {
+                    return Optional.empty();
+                }
+                byte[] bytes = new byte[length];
+                b.get(bytes);
+                out.put(at, bytes);
+            }
+            return Optional.of(new Ranges(size, out));
+        } catch (IOException | RuntimeException damaged) {
+            return Optional.empty(); // fetched again
+        }
+    }
+
+    /** Stores the byte ranges of {@code file}, replacing what was stored. */
+    void storeRanges(RemoteFile file, Ranges ranges) {
+        Path path = directory(file).resolve(RANGES_FILE);
+        int total = 8;
+        for (byte[] b : ranges.bytes().values()) {
+            total += 12 + b.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN).putLong(ranges.fileSize());
+        ranges.bytes().forEach((at, b) -> out.putLong(at).putInt(b.length).put(b));
+        try {
+            Files.createDirectories(path.getParent());
+            SnapshotWriter.replace(path, out.array());
+        } catch (IOException e) {
+            throw SnapshotWriter.cannotWrite(path, e);
+        }
+    }
+
+    /** A remote file's size and some of its bytes, by position. */
+    record Ranges(long fileSize, java.util.NavigableMap<Long, byte[]> bytes) {
+    }
+
     /** A remote file's size and its leading bytes (through the end of its header). */
     record Head(long fileSize, byte[] bytes) {
     }
@@ -110,6 +171,16 @@ public final class TensorCache {
      * @param client null when offline: a miss is then an error naming what is missing and where it looked
      */
     Path tensor(RemoteFile file, SafetensorsHeader.Entry entry, long absoluteStart, HubClient client,
+                DownloadListener listener) {
+        return tensor(file, entry, () -> absoluteStart, client, listener);
+    }
+
+    /**
+     * As {@link #tensor(RemoteFile, SafetensorsHeader.Entry, long, HubClient, DownloadListener)}, with the
+     * remote position asked for only when the tensor must be fetched (a PyTorch zip's storage position
+     * needs a request of its own; a cached tensor needs none).
+     */
+    Path tensor(RemoteFile file, SafetensorsHeader.Entry entry, LongSupplier startOnMiss, HubClient client,
                 DownloadListener listener) {
         Path target = tensorPath(file, entry.name());
         if (Files.isRegularFile(target)) {
@@ -123,6 +194,7 @@ public final class TensorCache {
                     + file + " is not cached (looked for " + target + "); run once without --offline/HF_HUB_OFFLINE"
                     + " to fetch its " + entry.byteLength() + " bytes");
         }
+        long absoluteStart = startOnMiss.getAsLong();
         byte[] head = oneTensorHeader(entry);
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
@@ -158,6 +230,78 @@ public final class TensorCache {
         return target;
     }
 
+    /**
+     * The cached one-tensor file for a tensor whose elements are not row-major in the remote file (a
+     * strided PyTorch view): the bytes it spans remotely, {@code [extent[0], extent[1])}, are downloaded
+     * into {@code <tensor>.safetensors.strided.part} (resumed like any download), then {@code view} reads
+     * them back as a matrix whose row blocks are gathered, row-major, into the one-tensor file. The cache
+     * thus always holds row-major tensors, whatever their layout on the hub.
+     *
+     * @param extentOnMiss asked only when the tensor must be fetched
+     * @param view         the tensor as a matrix over the downloaded span (its first element at byte 0)
+     */
+    Path gathered(RemoteFile file, SafetensorsHeader.Entry entry, Supplier<long[]> extentOnMiss,
+                  BiFunction<FileChannel, Path, Matrix> view, HubClient client, DownloadListener listener) {
+        Path target = tensorPath(file, entry.name());
+        if (Files.isRegularFile(target)) {
+            if (matches(target, entry)) {
+                return target;
+            }
+            deleteQuietly(target);
+        }
+        if (client == null) {
+            throw new SuperscopeException(SuperscopeException.NETWORK, "offline: tensor " + entry.name() + " of "
+                    + file + " is not cached (looked for " + target + "); run once without --offline/HF_HUB_OFFLINE"
+                    + " to fetch it");
+        }
+        long[] extent = extentOnMiss.get();
+        long length = extent[1] - extent[0];
+        Path raw = target.resolveSibling(target.getFileName() + ".strided.part");
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        try {
+            Files.createDirectories(target.getParent());
+            try (FileChannel out = FileChannel.open(raw, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                long have = out.size();
+                if (have > length) {
+                    out.truncate(0);
+                    have = 0;
+                }
+                out.position(have);
+                if (have < length) {
+                    client.download(file.id(), file.commit(), file.file(), extent[0] + have, extent[1], out,
+                            entry.name(), have);
+                }
+                out.force(false);
+            }
+            try (FileChannel in = FileChannel.open(raw, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                Matrix m = view.apply(in, raw);
+                writeFully(out, ByteBuffer.wrap(oneTensorHeader(entry)));
+                long rowBytes = (long) m.cols() * m.dtype().byteSize();
+                int block = (int) Math.max(1, Math.min(m.rows(), (8L << 20) / Math.max(1, rowBytes)));
+                for (long first = 0; first < m.rows(); first += block) {
+                    writeFully(out, m.rawRows(first, (int) Math.min(block, m.rows() - first)));
+                }
+                out.force(false);
+            }
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.deleteIfExists(raw);
+        } catch (IOException e) {
+            throw SnapshotWriter.cannotWrite(part, e);
+        }
+        if (!matches(target, entry)) {
+            deleteQuietly(target);
+            throw new BadInputException(target, "the gathered tensor " + entry.name() + " of " + file
+                    + " does not hold the " + entry.byteLength() + " bytes expected; removed, try again");
+        }
+        return target;
+    }
+
     /** Bytes of data already in {@code part}, or -1 when it must be started afresh. */
     private static long resumable(Path part, byte[] head, long dataLength) throws IOException {
         if (!Files.isRegularFile(part)) {
@@ -178,7 +322,7 @@ public final class TensorCache {
     }
 
     /** True when {@code file} is a one-tensor safetensors file declaring exactly {@code entry}'s tensor. */
-    private static boolean matches(Path file, SafetensorsHeader.Entry entry) {
+    static boolean matches(Path file, SafetensorsHeader.Entry entry) {
         try {
             SafetensorsHeader h = SafetensorsHeader.read(file);
             if (h.size() != 1) {
@@ -241,7 +385,7 @@ public final class TensorCache {
         }
     }
 
-    private static void deleteQuietly(Path p) {
+    static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {

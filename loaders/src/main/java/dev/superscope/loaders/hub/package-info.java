@@ -6,7 +6,8 @@
  * writes (refs naming commits, snapshot folders of links into a blob store).
  * {@link dev.superscope.loaders.hub.HubCheckpoints} opens a hub id: from a complete snapshot when there
  * is one, else through {@link dev.superscope.loaders.hub.HubClient} (revision to commit, whole small files
- * into the Hugging Face cache, Range requests for safetensors headers and for just the tensors read),
+ * into the Hugging Face cache, Range requests for safetensors headers or a PyTorch zip's directory and
+ * data.pkl, and for just the tensors read),
  * keeping fetched tensors in the {@link dev.superscope.loaders.hub.TensorCache}. Settings come from the
  * environment variables {@code huggingface_hub} reads ({@link dev.superscope.loaders.hub.HubSettings}).
  */

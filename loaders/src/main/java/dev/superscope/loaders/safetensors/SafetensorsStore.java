@@ -127,6 +127,42 @@ public final class SafetensorsStore implements TensorStore {
     }
 
     /**
+     * Any tensor as rows: 1-D as 1 x n, N-D as {@code shape[0]} x (product of the rest), mapped block by
+     * block like {@link #matrix}.
+     *
+     * @throws BadInputException when the tensor is absent, a scalar, too wide, or of a dtype that cannot
+     *                           be decoded
+     */
+    @Override
+    public Matrix view(String name) {
+        if (closed) {
+            throw new IllegalStateException(file + " is closed");
+        }
+        SafetensorsHeader.Entry e = entryOrThrow(name);
+        String tensor = "tensor " + SafetensorsHeader.quote(name);
+        long[] shape = e.shape();
+        if (shape.length == 2) {
+            return matrix(name);
+        }
+        if (shape.length == 0) {
+            throw new BadInputException(file, tensor + " is a scalar; it cannot be viewed as rows");
+        }
+        if (!e.dtype().isDecodable()) {
+            throw new BadInputException(file, tensor + " has dtype " + e.dtype() + ", which cannot be read as rows");
+        }
+        long rows = shape.length == 1 ? 1 : shape[0];
+        long cols = 1;
+        for (int d = shape.length == 1 ? 0 : 1; d < shape.length; d++) {
+            cols *= shape[d];
+        }
+        if (cols > Integer.MAX_VALUE) {
+            throw new BadInputException(file, tensor + " has shape " + Arrays.toString(shape)
+                    + "; a row of more than " + Integer.MAX_VALUE + " elements cannot be viewed");
+        }
+        return Matrices.mapped(name, e.dtype(), rows, (int) cols, channel, file, header.absoluteOffset(e));
+    }
+
+    /**
      * The raw little-endian bytes of any tensor (any rank or dtype), mapped read-only from the file, for
      * the small tensors a forward pass needs (biases, norms). Use {@link #matrix} for row blocks.
      *

@@ -26,7 +26,11 @@ import java.util.zip.Inflater;
  */
 final class ZipArchive {
 
-    /** One entry of the central directory, with the file offset where its data starts. */
+    /**
+     * One entry of the central directory, with the file offset where its data starts ({@code -1} until
+     * its local header has been read, in an archive read with {@code eagerLocalHeaders} false; see
+     * {@link ZipArchive#dataOffset}).
+     */
     record Entry(String name, int method, long crc, long compressedSize, long size, long localHeaderOffset,
                  long dataOffset) {
 
@@ -57,14 +61,16 @@ final class ZipArchive {
     private static final long U32_MAX = 0xFFFFFFFFL;
     private static final int U16_MAX = 0xFFFF;
 
-    private final FileChannel channel;
+    private final Reader reader;
     private final Path file;
     private final Map<String, Entry> entries;
+    private final long cdOffset;
 
-    private ZipArchive(FileChannel channel, Path file, Map<String, Entry> entries) {
-        this.channel = channel;
+    private ZipArchive(Reader reader, Path file, Map<String, Entry> entries, long cdOffset) {
+        this.reader = reader;
         this.file = file;
         this.entries = entries;
+        this.cdOffset = cdOffset;
     }
 
     /**
@@ -73,13 +79,28 @@ final class ZipArchive {
      * @throws BadInputException when the file is not a well-formed single-disk, unencrypted zip
      */
     static ZipArchive read(FileChannel channel, Path file) {
-        long size;
-        try {
-            size = channel.size();
-        } catch (IOException e) {
-            throw new BadInputException(file, "cannot read: " + e.getMessage(), e);
-        }
-        return new Reader(channel, file, size).read();
+        return read(RangeSource.of(channel, file), file, true);
+    }
+
+    /**
+     * Reads the directory of the zip whose bytes {@code source} gives.
+     *
+     * @param eagerLocalHeaders true to read and check every entry's local header now (a local file);
+     *                          false to do it for an entry only when {@link #dataOffset} is first asked
+     *                          for it, so that a remote reader fetches the headers of just the entries it uses
+     */
+    static ZipArchive read(RangeSource source, Path file, boolean eagerLocalHeaders) {
+        return new Reader(source, file, source.size(), eagerLocalHeaders).read();
+    }
+
+    /**
+     * Where {@code e}'s data starts, reading and checking its local header (signature, name, and that
+     * the data ends before the central directory) when that has not been done yet.
+     */
+    long dataOffset(Entry e) {
+        return e.dataOffset() >= 0 ? e.dataOffset()
+                : reader.dataOffset(e.name(), e.name().getBytes(StandardCharsets.UTF_8), e.localHeaderOffset(),
+                e.compressedSize(), cdOffset);
     }
 
     /** Every entry, in central-directory order. */
@@ -105,7 +126,7 @@ final class ZipArchive {
         }
         byte[] out;
         if (e.method() == METHOD_STORED) {
-            out = read(channel, file, e.dataOffset(), (int) e.size());
+            out = reader.source.read(dataOffset(e), (int) e.size());
         } else if (e.method() == METHOD_DEFLATED) {
             out = inflate(e);
         } else {
@@ -128,7 +149,7 @@ final class ZipArchive {
             throw new BadInputException(file, "zip entry " + Text.clean(e.name()) + " has " + e.compressedSize()
                     + " compressed bytes for " + e.size() + " declared (corrupt file)");
         }
-        byte[] input = read(channel, file, e.dataOffset(), (int) e.compressedSize());
+        byte[] input = reader.source.read(dataOffset(e), (int) e.compressedSize());
         byte[] out = new byte[(int) e.size()];
         Inflater inflater = new Inflater(true);
         try {
@@ -181,24 +202,38 @@ final class ZipArchive {
 
     /** The parsing state of one {@link #read} call. */
     private static final class Reader {
-        private final FileChannel channel;
+        private final RangeSource source;
         private final Path file;
         private final long fileSize;
+        private final boolean eagerLocalHeaders;
 
-        Reader(FileChannel channel, Path file, long fileSize) {
-            this.channel = channel;
+        Reader(RangeSource source, Path file, long fileSize, boolean eagerLocalHeaders) {
+            this.source = source;
             this.file = file;
             this.fileSize = fileSize;
+            this.eagerLocalHeaders = eagerLocalHeaders;
         }
 
         ZipArchive read() {
             if (fileSize < EOCD_SIZE) {
                 throw corrupt("only " + fileSize + " bytes, too short for a zip");
             }
-            int tailLength = (int) Math.min(fileSize, EOCD_SIZE + MAX_COMMENT);
+            // Nearly every zip (torch's included) has no comment: its end record is the last 22 bytes,
+            // read together with the ZIP64 locator before it. Only otherwise is the longest tail a
+            // comment allows searched; both find the same record.
+            int tailLength = (int) Math.min(fileSize, EOCD_SIZE + ZIP64_LOCATOR_SIZE);
             long tailStart = fileSize - tailLength;
             ByteBuffer tail = bytes(tailStart, tailLength);
-            int at = findEndRecord(tail);
+            int last = tailLength - EOCD_SIZE;
+            int at;
+            if (tail.getInt(last) == EOCD_SIGNATURE && u16(tail, last + 20) == 0) {
+                at = last;
+            } else {
+                tailLength = (int) Math.min(fileSize, EOCD_SIZE + MAX_COMMENT);
+                tailStart = fileSize - tailLength;
+                tail = bytes(tailStart, tailLength);
+                at = findEndRecord(tail);
+            }
             long eocd = tailStart + at;
 
             int disk = u16(tail, at + 4);
@@ -251,7 +286,7 @@ final class ZipArchive {
                 throw corrupt("end record claims " + Long.toUnsignedString(count) + " entries in a "
                         + cdSize + "-byte central directory");
             }
-            return new ZipArchive(channel, file, entries(bytes(cdOffset, (int) cdSize), (int) count, cdOffset));
+            return new ZipArchive(this, file, entries(bytes(cdOffset, (int) cdSize), (int) count, cdOffset), cdOffset);
         }
 
         /** The end record is the last signature whose comment length reaches exactly to the end of the file. */
@@ -343,7 +378,12 @@ final class ZipArchive {
                     throw corrupt("stored entry " + Text.clean(name) + " has compressed size " + compressed
                             + " but size " + size);
                 }
-                long dataOffset = dataOffset(name, nameBytes, localOffset, compressed, cdOffset);
+                if (!eagerLocalHeaders && localOffset > cdOffset - LOCAL_SIZE) {
+                    // the check dataOffset makes first, kept at directory time for a lazy reader too
+                    throw corrupt("entry " + Text.clean(name) + " has its local header at byte " + localOffset
+                            + ", outside the data area (central directory starts at " + cdOffset + ")");
+                }
+                long dataOffset = eagerLocalHeaders ? dataOffset(name, nameBytes, localOffset, compressed, cdOffset) : -1;
                 Entry e = new Entry(name, method, crc, compressed, size, localOffset, dataOffset);
                 if (out.putIfAbsent(name, e) != null) {
                     throw corrupt("entry " + Text.clean(name) + " appears twice");
@@ -370,7 +410,8 @@ final class ZipArchive {
                 throw corrupt("entry " + Text.clean(name) + " has its local header at byte " + localOffset
                         + ", outside the data area (central directory starts at " + cdOffset + ")");
             }
-            ByteBuffer local = bytes(localOffset, LOCAL_SIZE);
+            // The fixed header and the name it should carry, in one read (one request when remote).
+            ByteBuffer local = bytes(localOffset, (int) Math.min(LOCAL_SIZE + nameBytes.length, cdOffset - localOffset));
             if (local.getInt(0) != LOCAL_SIGNATURE) {
                 throw corrupt("no local header for entry " + Text.clean(name) + " at byte " + localOffset);
             }
@@ -381,8 +422,7 @@ final class ZipArchive {
                 throw corrupt("data of entry " + Text.clean(name) + " (" + compressed + " bytes at " + dataOffset
                         + ") runs past the data area (central directory starts at " + cdOffset + ")");
             }
-            ByteBuffer localName = bytes(localOffset + LOCAL_SIZE, nameLength);
-            if (!localName.equals(ByteBuffer.wrap(nameBytes))) {
+            if (nameLength != nameBytes.length || !local.slice(LOCAL_SIZE, nameLength).equals(ByteBuffer.wrap(nameBytes))) {
                 throw corrupt("local header of entry " + Text.clean(name) + " names a different entry");
             }
             return dataOffset;
@@ -400,7 +440,7 @@ final class ZipArchive {
         }
 
         private ByteBuffer bytes(long position, int length) {
-            return ByteBuffer.wrap(ZipArchive.read(channel, file, position, length)).order(ByteOrder.LITTLE_ENDIAN);
+            return ByteBuffer.wrap(source.read(position, length)).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         private BadInputException corrupt(String reason) {
