@@ -1,0 +1,146 @@
+package dev.superscope.analyzers.forward;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.superscope.analyzers.engine.TorchEngine;
+import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.DType;
+import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.TensorInfo;
+import dev.superscope.plugins.TensorStore;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Named tensors of a checkpoint as engine arrays of one {@link Precision}, shaped as stored.
+ *
+ * <p>A tensor is read through {@link TensorStore#view} in row blocks into a direct buffer: F32, F16 and
+ * BF16 are decoded to float32 in Java (a BF16 engine array would abort the JVM), F64 is kept as float64,
+ * and the engine then converts to the working precision in a copy it owns. Each tensor is read once and
+ * kept until {@link #close}.
+ */
+public final class Weights implements AutoCloseable {
+    private static final long ELEMENTS_PER_BLOCK = 1L << 20;
+
+    private final TensorStore store;
+    private final Precision precision;
+    private final NDManager manager;
+    private final Map<String, NDArray> loaded = new HashMap<>();
+
+    /** Weights of {@code store}, converted to {@code precision}. */
+    public Weights(TensorStore store, Precision precision) {
+        this.store = store;
+        this.precision = precision;
+        this.manager = TorchEngine.get().newManager();
+    }
+
+    /** The manager owning the weights; arrays made from it in a forward pass belong to an NDScope. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The working precision. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The engine data type of the working precision. */
+    public DataType dataType() {
+        return precision.dataType();
+    }
+
+    /** Whether the checkpoint holds {@code name}. */
+    public boolean has(String name) {
+        return store.contains(name);
+    }
+
+    /** The first of {@code names} the checkpoint holds. */
+    public String firstPresent(String what, String... names) {
+        for (String n : names) {
+            if (store.contains(n)) {
+                return n;
+            }
+        }
+        throw new BadInputException(null, store.describe() + ": has no " + what + " (looked for "
+                + String.join(", ", names) + ")");
+    }
+
+    /** The stored shape of {@code name}. */
+    public long[] shape(String name) {
+        return info(name).shape();
+    }
+
+    /**
+     * The tensor {@code name} in the working precision, checked to have {@code expectedShape} (pass none
+     * to accept any shape).
+     *
+     * @throws BadInputException when it is absent, of an undecodable dtype, or of another shape
+     */
+    public NDArray get(String name, long... expectedShape) {
+        NDArray a = loaded.get(name);
+        if (a == null) {
+            a = read(name);
+            loaded.put(name, a);
+        }
+        if (expectedShape.length > 0 && !a.getShape().equals(new Shape(expectedShape))) {
+            throw new BadInputException(null, store.describe() + ": tensor \"" + name + "\" has shape "
+                    + a.getShape() + ", expected " + new Shape(expectedShape));
+        }
+        return a;
+    }
+
+    /** {@link #get} when the checkpoint holds {@code name}, else null. */
+    public NDArray optional(String name, long... expectedShape) {
+        return has(name) ? get(name, expectedShape) : null;
+    }
+
+    private TensorInfo info(String name) {
+        return store.find(name).orElseThrow(() -> new BadInputException(null,
+                store.describe() + ": has no tensor \"" + name + "\", which the forward pass needs"));
+    }
+
+    private NDArray read(String name) {
+        TensorInfo info = info(name);
+        Matrix rows = store.view(name);
+        long elements = rows.rows() * rows.cols();
+        boolean wide = rows.dtype() == DType.F64;
+        int size = wide ? 8 : 4;
+        if (elements > (Integer.MAX_VALUE - 8) / size) {
+            throw new BadInputException(null, store.describe() + ": tensor \"" + name + "\" has " + elements
+                    + " elements, too many to hold at once for a forward pass");
+        }
+        ByteBuffer data = ByteBuffer.allocateDirect((int) elements * size).order(ByteOrder.nativeOrder());
+        int cols = Math.max(1, rows.cols());
+        int block = (int) Math.max(1, ELEMENTS_PER_BLOCK / cols);
+        FloatBuffer floats = data.asFloatBuffer();
+        for (long first = 0; first < rows.rows(); first += block) {
+            int count = (int) Math.min(block, rows.rows() - first);
+            if (wide) {
+                data.put(rows.rawRows(first, count).order(ByteOrder.LITTLE_ENDIAN));
+            } else {
+                rows.readRows(first, count, floats);
+            }
+        }
+        data.clear();
+        // Weights outlive any scope a forward pass opens.
+        NDArray stored = manager.create(data, new Shape(info.shape()), wide ? DataType.FLOAT64 : DataType.FLOAT32);
+        NDArray converted = stored.toType(precision.dataType(), true);
+        stored.close();
+        NDScope.unregister(converted);
+        return converted;
+    }
+
+    /** Frees every tensor read. */
+    @Override
+    public void close() {
+        loaded.clear();
+        manager.close();
+    }
+}
