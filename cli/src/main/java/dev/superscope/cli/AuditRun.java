@@ -15,6 +15,8 @@ import dev.superscope.reports.SummaryTable;
 import dev.superscope.reports.TokensCsv;
 import dev.superscope.reports.fit.FitRow;
 import dev.superscope.reports.fit.FitsCsv;
+import dev.superscope.reports.fit.LossFits;
+import dev.superscope.reports.plot.LossPlot;
 import dev.superscope.reports.fit.ScalingFits;
 import dev.superscope.reports.plot.OverlapPlot;
 import java.io.PrintWriter;
@@ -144,7 +146,8 @@ final class AuditRun {
                     }
                 }
                 byMatrix.put(kind, results);
-                finished.add(withLosses(ModelResult.of(target.name(), target.family(), model, kind, rows, results),
+                ModelResult measured = ModelResult.of(target.name(), target.family(), model, kind, rows, results);
+                finished.add(withLosses(keepEvaluations(measured, store.get(target.name(), kind.label())),
                         target.losses()));
             }
             progress.start(prefix + ": writing tokens");
@@ -167,6 +170,20 @@ final class AuditRun {
         return sameTensor ? done.get(other) : null;
     }
 
+    /** Losses measured by {@code eval} are not the analyzers' to drop: a re-measured row keeps them. */
+    private static ModelResult keepEvaluations(ModelResult measured, Optional<ModelResult> previous) {
+        if (previous.isEmpty()) {
+            return measured;
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>(measured.metrics());
+        previous.get().metrics().forEach((name, value) -> {
+            if ((name.startsWith("loss_") || name.startsWith("top1_error_")) && !Double.isNaN(value)) {
+                metrics.putIfAbsent(name, value);
+            }
+        });
+        return measured.withMetrics(metrics);
+    }
+
     private static ModelResult withLosses(ModelResult result, Map<String, Double> losses) {
         if (losses.isEmpty()) {
             return result;
@@ -177,14 +194,20 @@ final class AuditRun {
     }
 
     private void writeFits(ResultStore store, List<ModelResult> results) {
-        List<FitRow> fits = ScalingFits.fit(results, ScalingFits.DEFAULT_METRICS);
+        List<FitRow> fits = new ArrayList<>(ScalingFits.fit(results, ScalingFits.DEFAULT_METRICS));
+        LossFits.Outcome loss = LossFits.analyse(results);
+        fits.addAll(loss.rows());
         FitsCsv.write(store.file(FitsCsv.FILE_NAME), fits);
         ScalingFits.notes(fits).forEach(progress::note);
+        loss.notes().forEach(progress::note);
+        if (!loss.rows().isEmpty()) {
+            LossPlot.write(store.file(LossPlot.FILE_NAME), results, fits);
+        }
         boolean anyHead = results.stream().anyMatch(r -> r.matrix().equals(MatrixKind.UNEMBEDDING.label()));
         String matrix = anyHead ? MatrixKind.UNEMBEDDING.label() : MatrixKind.EMBEDDING.label();
         OverlapPlot.write(store.file(OverlapPlot.FILE_NAME), results, fits, matrix, OverlapPlot.WIDTH, OverlapPlot.HEIGHT);
         out.println();
-        out.println("Fits of log(metric) against log(m), per family (the 1/m prediction is slope -1):");
+        out.println("Fits of log(metric) against log(m), per family (the 1/m prediction is slope -1; loss: slope = -alpha, predicted -0.91):");
         out.print(SummaryTable.formatFits(fits));
     }
 

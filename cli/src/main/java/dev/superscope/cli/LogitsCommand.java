@@ -88,7 +88,7 @@ final class LogitsCommand implements Callable<Integer> {
         return list.stream().mapToLong(Long::longValue).toArray();
     }
 
-    private static Precision parsePrecision(String text) {
+    static Precision parsePrecision(String text) {
         switch (text.toLowerCase(Locale.ROOT)) {
             case "float64":
                 return Precision.FLOAT64;

@@ -12,6 +12,7 @@ final class Progress {
     private final boolean terminal;
     private long stepStart;
     private String step = "";
+    private long lastUpdate;
 
     Progress(PrintWriter err, boolean terminal) {
         this.err = err;
@@ -31,6 +32,21 @@ final class Progress {
             err.print("\r\033[K" + what + " ...");
             err.flush();
         }
+    }
+
+    /**
+     * Shows how far the current step is, e.g. "1200/5000 tokens, 40 s left": redrawn on a terminal (at most
+     * five times a second), printed as a line at most every 30 seconds otherwise.
+     */
+    void update(String status) {
+        long now = System.nanoTime();
+        long every = terminal ? 200_000_000L : 30_000_000_000L;
+        if (now - Math.max(lastUpdate, stepStart) < every) {
+            return;
+        }
+        lastUpdate = now;
+        err.print(terminal ? "\r\033[K" + step + " ... " + status : step + ": " + status + "\n");
+        err.flush();
     }
 
     /** Ends the current step, printing how long it took. */

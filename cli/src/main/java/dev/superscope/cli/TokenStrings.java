@@ -19,7 +19,7 @@ import java.util.function.IntFunction;
 /**
  * The text of each token id, decoded by the model's own tokenizer through DJL's HuggingFace tokenizers:
  * from {@code tokenizer.json}, or from a byte-level BPE assembled from {@code vocab.json} +
- * {@code merges.txt} (GPT-2 and OPT ship only those).
+ * {@code merges.txt} (GPT-2 and OPT ship only those); and the ids of a text, encoded by the same tokenizer.
  */
 final class TokenStrings {
     private static final int BATCH = 4096;
@@ -29,6 +29,42 @@ final class TokenStrings {
 
     /** Token text for ids 0..count-1 (ids the tokenizer does not know decode to ""), or empty without a tokenizer. */
     static Optional<IntFunction<String>> load(TokenizerInfo info, int count) {
+        return withTokenizerJson(info, json -> {
+            String[] text = decodeAll(json, count);
+            return id -> id >= 0 && id < text.length ? text[id] : "";
+        });
+    }
+
+    /**
+     * The token ids of each text by the model's own tokenizer, exactly as the text reads: no special tokens
+     * added (no BOS/EOS), no truncation, no padding. Empty when the checkpoint ships no tokenizer.
+     */
+    static Optional<List<long[]>> encode(TokenizerInfo info, List<String> texts) {
+        return withTokenizerJson(info, json -> {
+            List<long[]> ids = new ArrayList<>(texts.size());
+            try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, ENCODE_AS_IS)) {
+                for (String text : texts) {
+                    ids.add(tokenizer.encode(text, false, false).getIds());
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** Options that make DJL encode the text as is, overriding what tokenizer.json or DJL would default to. */
+    private static final Map<String, String> ENCODE_AS_IS =
+            Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+
+    /** Work done with the path of a tokenizer.json. */
+    private interface TokenizerWork<T> {
+        T apply(Path tokenizerJson) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on the checkpoint's tokenizer.json, or on one assembled from vocab.json + merges.txt
+     * in a temporary directory removed afterwards; empty when there is neither.
+     */
+    private static <T> Optional<T> withTokenizerJson(TokenizerInfo info, TokenizerWork<T> work) {
         Optional<Path> json = info.tokenizerJson();
         Path tempDir = null;
         try {
@@ -40,8 +76,7 @@ final class TokenStrings {
             if (json.isEmpty()) {
                 return Optional.empty();
             }
-            String[] text = decodeAll(json.get(), count);
-            return Optional.of(id -> id >= 0 && id < text.length ? text[id] : "");
+            return Optional.of(work.apply(json.get()));
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(json.orElse(null), "cannot load the tokenizer: " + Main.oneLine(e.getMessage()), e);
         } finally {

@@ -47,17 +47,20 @@ public final class SummaryTable {
 
     /**
      * Formats fits as an aligned table: {@code family, matrix, metric, models, m range, slope +- stderr,
-     * 95% interval, r2} and whether the interval holds the predicted slope.
+     * 95% interval, r2}, the predicted slope and whether the interval holds it.
      */
     public static String formatFits(List<FitRow> fits) {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"family", "matrix", "metric", "models", "m", "slope", "stderr", "95% interval", "r2",
-            "holds -1"});
+            "predicted", "holds"});
         for (FitRow f : fits) {
+            if (f.metric().equals("loss_offset")) {
+                continue; // one per (family, dataset): fits.csv has them; the terminal keeps to slopes
+            }
             lines.add(new String[] {f.family(), f.matrix(), f.metric(), Integer.toString(f.nModels()),
                 f.mMin() + ".." + f.mMax(), num(f.slope()), num(f.slopeStderr()),
                 Double.isNaN(f.slopeCiLow()) ? "-" : "[" + num(f.slopeCiLow()) + ", " + num(f.slopeCiHigh()) + "]",
-                num(f.r2()), f.consistentWithPrediction().map(String::valueOf).orElse("-")});
+                num(f.r2()), num(f.predictedSlope()), f.consistentWithPrediction().map(String::valueOf).orElse("-")});
         }
         return align(lines, 3);
     }

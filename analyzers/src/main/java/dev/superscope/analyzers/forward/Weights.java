@@ -33,6 +33,8 @@ public final class Weights implements AutoCloseable {
     private final Precision precision;
     private final NDManager manager;
     private final Map<String, NDArray> loaded = new HashMap<>();
+    /** Direct buffers the engine reads in place; they must stay reachable as long as their arrays. */
+    private final java.util.List<ByteBuffer> buffers = new java.util.ArrayList<>();
 
     /** Weights of {@code store}, converted to {@code precision}. */
     public Weights(TensorStore store, Precision precision) {
@@ -131,6 +133,14 @@ public final class Weights implements AutoCloseable {
         data.clear();
         // Weights outlive any scope a forward pass opens.
         NDArray stored = manager.create(data, new Shape(info.shape()), wide ? DataType.FLOAT64 : DataType.FLOAT32);
+        if (stored.getDataType() == precision.dataType()) {
+            // The engine reads this direct buffer in place (no copy), and a same-type toType() would hand
+            // back a second array over it that does not keep it reachable: once the buffer was collected,
+            // float32 passes read freed memory (intermittent NaN). Keep the buffer for the weights' life.
+            buffers.add(data);
+            NDScope.unregister(stored);
+            return stored;
+        }
         NDArray converted = stored.toType(precision.dataType(), true);
         stored.close();
         NDScope.unregister(converted);
@@ -142,5 +152,6 @@ public final class Weights implements AutoCloseable {
     public void close() {
         loaded.clear();
         manager.close();
+        buffers.clear();
     }
 }

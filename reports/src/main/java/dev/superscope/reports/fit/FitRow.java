@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One row of {@code fits.csv}: log(metric) fitted on log(m) across one family's models for one matrix.
+ * One row of {@code fits.csv}: log(metric) fitted on log(m) across one family's models for one matrix,
+ * or a row of the loss fit ({@link LossFits}: metric {@code loss} for a fit, {@code loss_offset} for one
+ * of its offsets), whose extra values are in {@link #loss()}.
  *
  * @param family         the model family
  * @param matrix         {@code unembedding} or {@code embedding}
@@ -21,13 +23,23 @@ import java.util.Optional;
  *                       fits.csv column; used to draw the line)
  * @param predictedSlope what the superposition picture predicts (-1: overlap ~ 1/m)
  * @param skippedModels  models of the group left out because their value was missing, zero or negative
+ * @param loss           the loss fit's amplitude, exponent and offset; {@link LossTerms#NONE} on other rows
  */
 public record FitRow(String family, String matrix, String metric, int nModels, int mMin, int mMax, double slope,
                      double slopeStderr, double slopeCiLow, double slopeCiHigh, double r2, double intercept,
-                     double predictedSlope, List<String> skippedModels) {
+                     double predictedSlope, List<String> skippedModels, LossTerms loss) {
 
     public FitRow {
         skippedModels = List.copyOf(skippedModels);
+        loss = loss == null ? LossTerms.NONE : loss;
+    }
+
+    /** A row of a log-log fit, without loss terms. */
+    public FitRow(String family, String matrix, String metric, int nModels, int mMin, int mMax, double slope,
+                  double slopeStderr, double slopeCiLow, double slopeCiHigh, double r2, double intercept,
+                  double predictedSlope, List<String> skippedModels) {
+        this(family, matrix, metric, nModels, mMin, mMax, slope, slopeStderr, slopeCiLow, slopeCiHigh, r2, intercept,
+                predictedSlope, skippedModels, LossTerms.NONE);
     }
 
     /** Whether the interval contains the predicted slope; empty when there is no interval. */

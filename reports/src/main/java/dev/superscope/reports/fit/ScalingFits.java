@@ -55,10 +55,16 @@ public final class ScalingFits {
         return rows;
     }
 
-    /** Sentences for the user about rows that skipped models or could not be fitted fully. */
+    /**
+     * Sentences for the user about rows that skipped models or could not be fitted fully. Rows of the loss
+     * fit are passed over: {@link LossFits#analyse} gives their notes.
+     */
     public static List<String> notes(List<FitRow> rows) {
         List<String> notes = new ArrayList<>();
         for (FitRow r : rows) {
+            if (r.loss().present()) {
+                continue;
+            }
             String what = "fit of " + r.metric() + " (" + r.family() + ", " + r.matrix() + ")";
             if (!r.skippedModels().isEmpty()) {
                 notes.add(what + ": left out " + String.join(", ", r.skippedModels())

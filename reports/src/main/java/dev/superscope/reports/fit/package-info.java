@@ -5,5 +5,10 @@
  * Student t distribution ({@link dev.superscope.reports.fit.StudentT}, computed here rather than pulled
  * in from a statistics library), and {@link dev.superscope.reports.fit.FitsCsv} writes the rows to
  * {@code fits.csv}. The superposition prediction is a slope of -1 (overlap ~ 1/m).
+ *
+ * <p>The losses the models reach ({@code loss_<dataset>} metrics) are fitted by
+ * {@link dev.superscope.reports.fit.LossFits} to the paper's law loss = A * m^-alpha + c(family, dataset),
+ * jointly over every family and per family ({@link dev.superscope.reports.fit.JointLossFit}: nonlinear
+ * least squares by variable projection, standard errors from the Jacobian); the paper found alpha = 0.91.
  */
 package dev.superscope.reports.fit;

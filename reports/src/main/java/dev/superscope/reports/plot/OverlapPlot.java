@@ -1,12 +1,10 @@
 package dev.superscope.reports.plot;
 
-import dev.superscope.reports.AtomicFiles;
 import dev.superscope.reports.ModelResult;
 import dev.superscope.reports.fit.FitRow;
 import dev.superscope.reports.fit.ScalingFits;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -41,17 +35,8 @@ public final class OverlapPlot {
 
     static final String METRIC = "msq_overlap";
 
-    /** Colour-blind-safe palette (Tableau 10), cycled when there are more families. */
-    static final Color[] PALETTE = {
-        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
-        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
-
-    static {
-        // Rendering must work on a server without a display; set before AWT initialises.
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
+    /** The family colours (shared with the other plots). */
+    static final Color[] PALETTE = ChartStyle.PALETTE;
 
     private OverlapPlot() {
     }
@@ -73,11 +58,8 @@ public final class OverlapPlot {
      */
     public static void write(Path file, List<ModelResult> results, List<FitRow> fits, String matrix, int width,
                              int height) {
-        if (width < 200 || height < 150) {
-            throw new IllegalArgumentException("plot size " + width + "x" + height + " is too small");
-        }
-        JFreeChart chart = chart(results, fits, matrix);
-        AtomicFiles.writeBytes(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
+        ChartStyle.checkSize(width, height);
+        ChartStyle.writePng(file, chart(results, fits, matrix), width, height);
     }
 
     /** The chart itself, for callers that want to render it elsewhere. */
@@ -95,7 +77,7 @@ public final class OverlapPlot {
         double xMax = 0;
         int colour = 0;
         for (Map.Entry<String, List<ModelResult>> family : byFamily.entrySet()) {
-            Color c = PALETTE[colour++ % PALETTE.length];
+            Color c = ChartStyle.colour(colour++);
             String name = family.getKey().isEmpty() ? "(no family)" : family.getKey();
             XYSeries points = new XYSeries(name, false, true);
             for (ModelResult r : family.getValue()) {
@@ -139,28 +121,9 @@ public final class OverlapPlot {
         renderer.setSeriesStroke(ref, new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {8f, 6f}, 0f));
 
-        LogarithmicAxis x = new LogarithmicAxis("1/m (inverse model width)");
-        LogarithmicAxis y = new LogarithmicAxis("mean squared overlap  <(u_i \u00b7 u_j)\u00b2>");
-        for (LogarithmicAxis axis : List.of(x, y)) {
-            // Ticks at 1..9 x 10^k, labelled 1e-3 style: readable at any span, like matplotlib's log axes.
-            axis.setExpTickLabelsFlag(true);
-            axis.setStrictValuesFlag(false);
-            axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-            axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        }
-        XYPlot plot = new XYPlot(data, x, y, renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xdddddd));
-        plot.setRangeGridlinePaint(new Color(0xdddddd));
-        plot.setOutlinePaint(Color.DARK_GRAY);
-
-        JFreeChart chart = new JFreeChart("Mean squared overlap vs 1/m (" + matrix + ")",
-                new Font(Font.SANS_SERIF, Font.BOLD, 17), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.RIGHT);
-        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        return chart;
+        LogarithmicAxis x = ChartStyle.logAxis("1/m (inverse model width)");
+        LogarithmicAxis y = ChartStyle.logAxis("mean squared overlap  <(u_i \u00b7 u_j)\u00b2>");
+        return ChartStyle.chart("Mean squared overlap vs 1/m (" + matrix + ")", data, x, y, renderer);
     }
 
     private static FitRow findFit(List<FitRow> fits, String family, String matrix) {

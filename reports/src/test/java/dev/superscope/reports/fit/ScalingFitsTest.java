@@ -136,14 +136,16 @@ class ScalingFitsTest {
             records = p.getRecords();
         }
         assertEquals(List.of("family", "matrix", "metric", "n_models", "m_min", "m_max", "slope", "slope_stderr",
-                "slope_ci_low", "slope_ci_high", "r2", "predicted_slope", "consistent_with_prediction"),
-                records.get(0).toList());
+                "slope_ci_low", "slope_ci_high", "r2", "predicted_slope", "consistent_with_prediction", "intercept",
+                "dataset", "fit_family", "n_points", "A", "A_stderr", "alpha", "alpha_stderr", "offset",
+                "offset_stderr"), records.get(0).toList());
         FitRow f = fits.get(0);
         assertEquals(List.of("fam,ily", "unembedding", "msq_overlap", "3", "64", "256", Double.toString(f.slope()),
                 Double.toString(f.slopeStderr()), Double.toString(f.slopeCiLow()), Double.toString(f.slopeCiHigh()),
-                Double.toString(f.r2()), "-1.0", "true"), records.get(1).toList());
-        assertEquals(List.of("solo", "unembedding", "msq_overlap", "0", "", "", "", "", "", "", "", "-1.0", ""),
-                records.get(2).toList());
+                Double.toString(f.r2()), "-1.0", "true", Double.toString(f.intercept()), "", "", "", "", "", "", "",
+                "", ""), records.get(1).toList());
+        assertEquals(List.of("solo", "unembedding", "msq_overlap", "0", "", "", "", "", "", "", "", "-1.0", "", "", "",
+                "", "", "", "", "", "", "", ""), records.get(2).toList());
         assertEquals(3, records.size());
     }
 }

@@ -1,0 +1,135 @@
+package dev.superscope.cli;
+
+import dev.superscope.plugins.SuperscopeException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * Next-token cross-entropy and top-1 error of a token sequence too long for one forward pass, by strided
+ * sliding windows as in the Hugging Face perplexity guide: windows of at most {@code context} tokens start
+ * every {@code stride} tokens, and each window scores only the predictions no earlier window made, so
+ * every token but the first is scored exactly once, with at least {@code context - stride + 1} tokens of
+ * left context (all the context its window holds).
+ *
+ * <p>One difference from the guide: a window's last logit row is used too — it predicts the token just
+ * after the window — so with {@code stride == context} (non-overlapping windows) no token goes unscored,
+ * where the guide drops the first token of every window.
+ */
+final class StridedEvaluation {
+    private StridedEvaluation() {
+    }
+
+    /**
+     * One forward pass: it reads {@code ids[begin, end)} and scores the predictions of
+     * {@code ids[firstTarget..end]} (both ends included); row {@code t - 1 - begin} of its logits predicts
+     * {@code ids[t]}.
+     */
+    record Window(int begin, int end, int firstTarget) {
+        /** Tokens this window scores. */
+        int scored() {
+            return end - firstTarget + 1;
+        }
+    }
+
+    /**
+     * What a sequence scored.
+     *
+     * @param tokens tokens scored (the sequence's length minus one)
+     * @param nll    summed negative log-likelihood in nats
+     * @param errors tokens whose arg-max prediction was another token
+     */
+    record Score(long tokens, double nll, long errors) {
+        /** Mean cross-entropy in nats per token. */
+        double loss() {
+            return nll / tokens;
+        }
+
+        /** {@code exp(loss)}. */
+        double perplexity() {
+            return Math.exp(loss());
+        }
+
+        /** Fraction of scored tokens the model's top prediction got wrong. */
+        double top1Error() {
+            return (double) errors / tokens;
+        }
+    }
+
+    /**
+     * The windows for a sequence of {@code length} tokens.
+     *
+     * @throws IllegalArgumentException unless {@code length >= 2} and {@code 1 <= stride <= context}
+     */
+    static List<Window> windows(int length, int context, int stride) {
+        if (length < 2 || context < 1 || stride < 1 || stride > context) {
+            throw new IllegalArgumentException("length " + length + ", context " + context + ", stride " + stride);
+        }
+        List<Window> windows = new ArrayList<>();
+        int lastScored = 0;
+        // stride <= context keeps each window's first target inside it: begin <= lastScored < firstTarget.
+        for (long begin = 0; lastScored < length - 1; begin += stride) {
+            int end = (int) Math.min(begin + context, length - 1);
+            windows.add(new Window((int) begin, end, lastScored + 1));
+            lastScored = end;
+        }
+        return windows;
+    }
+
+    /**
+     * Scores {@code ids} window by window. The log-softmax is taken in float64; the top-1 prediction is the
+     * arg-max of the logits, ties going to the lowest token id.
+     *
+     * @param logits   the forward pass: next-token logits per position of one window
+     * @param progress told the running count of scored tokens after each window
+     * @param what     names the model and text in an error message
+     * @throws SuperscopeException (exit 3) when a logit row holds NaN or nothing finite
+     */
+    static Score score(long[] ids, int context, int stride, Function<long[], double[][]> logits,
+                       LongConsumer progress, String what) {
+        long tokens = 0;
+        long errors = 0;
+        double nll = 0;
+        for (Window w : windows(ids.length, context, stride)) {
+            long[] input = Arrays.copyOfRange(ids, w.begin(), w.end());
+            double[][] rows = logits.apply(input);
+            for (int t = w.firstTarget(); t <= w.end(); t++) {
+                double[] row = rows[t - 1 - w.begin()];
+                if (ids[t] < 0 || ids[t] >= row.length) {
+                    throw new SuperscopeException(SuperscopeException.BAD_INPUT, what + ": token id " + ids[t]
+                            + " has no row among the " + row.length + " logits of the LM head");
+                }
+                int target = (int) ids[t];
+                int best = argmax(row);
+                double max = row[best];
+                double sum = 0;
+                for (double v : row) {
+                    sum += Math.exp(v - max);
+                }
+                double loss = max + Math.log(sum) - row[target];
+                if (!Double.isFinite(max) || Double.isNaN(loss)) {
+                    throw new SuperscopeException(SuperscopeException.BAD_INPUT, what + ": the forward pass gave "
+                            + "logits with NaN or no finite value at token " + t + "; the weights may be corrupt");
+                }
+                nll += loss;
+                errors += best == target ? 0 : 1;
+                tokens++;
+            }
+            progress.accept(tokens);
+        }
+        return new Score(tokens, nll, errors);
+    }
+
+    /** Index of the largest value, the lowest index among equals; NaN never wins. */
+    static int argmax(double[] row) {
+        int best = 0;
+        for (int i = 1; i < row.length; i++) {
+            if (row[i] > row[best] || Double.isNaN(row[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
