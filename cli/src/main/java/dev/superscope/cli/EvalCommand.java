@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
     /** The default window never exceeds this many tokens, even for models with longer positions. */
     static final int MAX_DEFAULT_CONTEXT = 1024;
+    /** Windows per pass by default: 8 windows of 1024 tokens of a 4096-wide model are 256 MB in float64. */
+    static final int DEFAULT_BATCH = 8;
 
     @ParentCommand
     SuperscopeCommand root;
@@ -69,6 +71,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--stride", paramLabel = "S", description = "Tokens between window starts, 1..N "
             + "(default N/2); each window after the first scores S new tokens.")
     Integer stride;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "" + DEFAULT_BATCH,
+            description = "Windows per forward pass (default ${DEFAULT-VALUE}). Each pass reads one layer's weights "
+                    + "at a time, applies it to all B windows and frees it, so memory is about one layer plus B "
+                    + "windows of activations; a larger B reads the weights fewer times.")
+    int batch;
 
     @Option(names = "--precision", paramLabel = "float64|float32", defaultValue = "float64",
             description = "Floating type of the forward pass (default ${DEFAULT-VALUE}); the log-softmax is "
@@ -109,6 +117,9 @@ final class EvalCommand implements Callable<Integer> {
         if (stride != null && (stride < 1 || context != null && stride > context)) {
             throw usage("--stride must be between 1 and the context length" + (context == null ? "" : " " + context)
                     + ", not " + stride);
+        }
+        if (batch < 1) {
+            throw usage("--batch must be at least 1, not " + batch);
         }
         Precision p = LogitsCommand.parsePrecision(precision);
         List<Text> datasets = readTexts(texts);
@@ -186,7 +197,7 @@ final class EvalCommand implements Callable<Integer> {
                     long offset = before;
                     progress.start(String.format(Locale.ROOT, "%s %s: %d tokens, context %d, stride %d", prefix,
                             text.dataset(), ids.get(d).length - 1, n, s));
-                    StridedEvaluation.Score score = StridedEvaluation.score(ids.get(d), n, s, forward::logits,
+                    StridedEvaluation.Score score = StridedEvaluation.score(ids.get(d), n, s, batch, forward::score,
                             scored -> progress.update(status(offset + scored, total, start)),
                             target.name() + " on " + text.file());
                     progress.done();

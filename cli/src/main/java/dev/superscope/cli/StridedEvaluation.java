@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import dev.superscope.analyzers.forward.TokenScores;
 import dev.superscope.plugins.SuperscopeException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ final class StridedEvaluation {
     }
 
     /**
-     * One forward pass: it reads {@code ids[begin, end)} and scores the predictions of
+     * One window of a forward pass: it reads {@code ids[begin, end)} and scores the predictions of
      * {@code ids[firstTarget..end]} (both ends included); row {@code t - 1 - begin} of its logits predicts
      * {@code ids[t]}.
      */
@@ -79,43 +80,54 @@ final class StridedEvaluation {
     }
 
     /**
-     * Scores {@code ids} window by window. The log-softmax is taken in float64; the top-1 prediction is the
-     * arg-max of the logits, ties going to the lowest token id.
+     * Scores {@code ids} a batch of windows at a time: each batch is one layer-by-layer pass of the model,
+     * which returns per position the float64 log-softmax of the next token and the arg-max of the logits
+     * (ties to the lowest token id), so no logit row is read back.
      *
-     * @param logits   the forward pass: next-token logits per position of one window
-     * @param progress told the running count of scored tokens after each window
+     * @param batch    windows per pass (at least 1)
+     * @param scorer   the forward pass: {@link dev.superscope.analyzers.forward.ForwardModel#score}
+     * @param progress told the running count of scored tokens after each batch
      * @param what     names the model and text in an error message
-     * @throws SuperscopeException (exit 3) when a logit row holds NaN or nothing finite
+     * @throws SuperscopeException (exit 3) when a logit row holds NaN or nothing finite, or a token has no
+     *                             row in the LM head
      */
-    static Score score(long[] ids, int context, int stride, Function<long[], double[][]> logits,
-                       LongConsumer progress, String what) {
+    static Score score(long[] ids, int context, int stride, int batch,
+                       Function<List<long[]>, List<TokenScores>> scorer, LongConsumer progress, String what) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch " + batch);
+        }
         long tokens = 0;
         long errors = 0;
         double nll = 0;
-        for (Window w : windows(ids.length, context, stride)) {
-            long[] input = Arrays.copyOfRange(ids, w.begin(), w.end());
-            double[][] rows = logits.apply(input);
-            for (int t = w.firstTarget(); t <= w.end(); t++) {
-                double[] row = rows[t - 1 - w.begin()];
-                if (ids[t] < 0 || ids[t] >= row.length) {
-                    throw new SuperscopeException(SuperscopeException.BAD_INPUT, what + ": token id " + ids[t]
-                            + " has no row among the " + row.length + " logits of the LM head");
+        List<Window> windows = windows(ids.length, context, stride);
+        for (int from = 0; from < windows.size(); from += batch) {
+            List<Window> group = windows.subList(from, Math.min(windows.size(), from + batch));
+            List<long[]> sequences = new ArrayList<>();
+            for (Window w : group) {
+                // The window's inputs and the token after it: position p is scored against token p + 1.
+                sequences.add(Arrays.copyOfRange(ids, w.begin(), w.end() + 1));
+            }
+            List<TokenScores> scores;
+            try {
+                scores = scorer.apply(sequences);
+            } catch (SuperscopeException e) {
+                throw e.exitCode() == SuperscopeException.BAD_INPUT
+                        ? new SuperscopeException(e.exitCode(), what + ": " + e.getMessage(), e) : e;
+            }
+            for (int g = 0; g < group.size(); g++) {
+                Window w = group.get(g);
+                TokenScores s = scores.get(g);
+                for (int t = w.firstTarget(); t <= w.end(); t++) {
+                    int p = t - 1 - w.begin();
+                    double loss = -s.logProb()[p];
+                    if (Double.isNaN(loss)) {
+                        throw new SuperscopeException(SuperscopeException.BAD_INPUT, what + ": the forward pass gave "
+                                + "logits with NaN or no finite value at token " + t + "; the weights may be corrupt");
+                    }
+                    nll += loss;
+                    errors += s.argmax()[p] == ids[t] ? 0 : 1;
+                    tokens++;
                 }
-                int target = (int) ids[t];
-                int best = argmax(row);
-                double max = row[best];
-                double sum = 0;
-                for (double v : row) {
-                    sum += Math.exp(v - max);
-                }
-                double loss = max + Math.log(sum) - row[target];
-                if (!Double.isFinite(max) || Double.isNaN(loss)) {
-                    throw new SuperscopeException(SuperscopeException.BAD_INPUT, what + ": the forward pass gave "
-                            + "logits with NaN or no finite value at token " + t + "; the weights may be corrupt");
-                }
-                nll += loss;
-                errors += best == target ? 0 : 1;
-                tokens++;
             }
             progress.accept(tokens);
         }

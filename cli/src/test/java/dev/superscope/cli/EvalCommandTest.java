@@ -126,15 +126,15 @@ class EvalCommandTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no row for " + model));
     }
 
-    @ParameterizedTest(name = "context {0}, stride {1}")
-    @CsvSource({"16, 8", "16, 16", "16, 1", "7, 3", "1, 1", "200, 200"})
-    void lossAndTop1MatchADirectComputationFromTheLogits(int context, int stride) throws IOException {
+    @ParameterizedTest(name = "context {0}, stride {1}, batch {2}")
+    @CsvSource({"16, 8, 8", "16, 16, 1", "16, 1, 5", "7, 3, 2", "1, 1, 8", "200, 200, 8"})
+    void lossAndTop1MatchADirectComputationFromTheLogits(int context, int stride, int batch) throws IOException {
         assumeTrue(forward != null, "shared fixtures not found; skipping");
         assertTrue(ids.length > 40 && ids.length < 200, "a text of a few windows: " + ids.length + " tokens");
         Path file = text("sample.txt", TEXT);
         Path out = tmp.resolve("out");
         Cli r = Cli.run("eval", checkpoint().toString(), "--text", file.toString(), "--context", "" + context,
-                "--stride", "" + stride, "--precision", "float64", "--out", out.toString());
+                "--stride", "" + stride, "--batch", "" + batch, "--precision", "float64", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
 
         Direct d = direct(ids, context, stride);
@@ -270,6 +270,7 @@ class EvalCommandTest {
         Path good = text("good.txt", TEXT);
         assertError(2, "--stride", Cli.run("eval", ckpt, "--text", good.toString(), "--context", "4", "--stride", "5"));
         assertError(2, "--context", Cli.run("eval", ckpt, "--text", good.toString(), "--context", "0"));
+        assertError(2, "--batch", Cli.run("eval", ckpt, "--text", good.toString(), "--batch", "0"));
         assertError(2, "256 positions", Cli.run("eval", ckpt, "--text", good.toString(), "--context", "257"));
         assertError(2, "", Cli.run("eval", ckpt));
         Files.createDirectories(tmp.resolve("b"));

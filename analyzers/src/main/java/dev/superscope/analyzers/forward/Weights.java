@@ -23,8 +23,9 @@ import java.util.Map;
  *
  * <p>A tensor is read through {@link TensorStore#view} in row blocks into a direct buffer: F32, F16 and
  * BF16 are decoded to float32 in Java (a BF16 engine array would abort the JVM), F64 is kept as float64,
- * and the engine then converts to the working precision in a copy it owns. Each tensor is read once and
- * kept until {@link #close}.
+ * and the engine then converts to the working precision in a copy it owns. A tensor is read once and kept
+ * until {@link #release} frees it (a layer-by-layer pass releases each layer after using it) or
+ * {@link #close}. Inside {@link #checkOnly} nothing is read: names, shapes and dtypes are only checked.
  */
 public final class Weights implements AutoCloseable {
     private static final long ELEMENTS_PER_BLOCK = 1L << 20;
@@ -34,7 +35,8 @@ public final class Weights implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> loaded = new HashMap<>();
     /** Direct buffers the engine reads in place; they must stay reachable as long as their arrays. */
-    private final java.util.List<ByteBuffer> buffers = new java.util.ArrayList<>();
+    private final Map<String, ByteBuffer> buffers = new HashMap<>();
+    private boolean checking;
 
     /** Weights of {@code store}, converted to {@code precision}. */
     public Weights(TensorStore store, Precision precision) {
@@ -87,6 +89,10 @@ public final class Weights implements AutoCloseable {
      */
     public NDArray get(String name, long... expectedShape) {
         NDArray a = loaded.get(name);
+        if (a == null && checking) {
+            check(name, expectedShape);
+            return null;
+        }
         if (a == null) {
             a = read(name);
             loaded.put(name, a);
@@ -103,6 +109,56 @@ public final class Weights implements AutoCloseable {
         return has(name) ? get(name, expectedShape) : null;
     }
 
+    /**
+     * Runs {@code reads} with {@link #get} only checking each tensor it names (present, of the expected
+     * shape, of a decodable dtype) and returning null instead of reading it: a constructor checks every
+     * layer up front this way without holding them all.
+     */
+    public void checkOnly(Runnable reads) {
+        checking = true;
+        try {
+            reads.run();
+        } finally {
+            checking = false;
+        }
+    }
+
+    private void check(String name, long... expectedShape) {
+        TensorInfo info = info(name);
+        if (expectedShape.length > 0 && !new Shape(info.shape()).equals(new Shape(expectedShape))) {
+            throw new BadInputException(null, store.describe() + ": tensor \"" + name + "\" has shape "
+                    + new Shape(info.shape()) + ", expected " + new Shape(expectedShape));
+        }
+        Matrix rows = store.view(name);
+        checkSize(name, rows);
+    }
+
+    private void checkSize(String name, Matrix rows) {
+        long elements = rows.rows() * rows.cols();
+        int size = rows.dtype() == DType.F64 ? 8 : 4;
+        if (elements > (Integer.MAX_VALUE - 8) / size) {
+            throw new BadInputException(null, store.describe() + ": tensor \"" + name + "\" has " + elements
+                    + " elements, too many to hold at once for a forward pass");
+        }
+    }
+
+    /** Frees every tensor read whose name starts with {@code prefix}; a later {@link #get} reads it again. */
+    public void release(String prefix) {
+        for (var it = loaded.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, NDArray> e = it.next();
+            if (e.getKey().startsWith(prefix)) {
+                e.getValue().close();
+                buffers.remove(e.getKey());
+                it.remove();
+            }
+        }
+    }
+
+    /** The names of the tensors held on the engine now. */
+    public java.util.Set<String> resident() {
+        return java.util.Set.copyOf(loaded.keySet());
+    }
+
     private TensorInfo info(String name) {
         return store.find(name).orElseThrow(() -> new BadInputException(null,
                 store.describe() + ": has no tensor \"" + name + "\", which the forward pass needs"));
@@ -111,13 +167,10 @@ public final class Weights implements AutoCloseable {
     private NDArray read(String name) {
         TensorInfo info = info(name);
         Matrix rows = store.view(name);
+        checkSize(name, rows);
         long elements = rows.rows() * rows.cols();
         boolean wide = rows.dtype() == DType.F64;
         int size = wide ? 8 : 4;
-        if (elements > (Integer.MAX_VALUE - 8) / size) {
-            throw new BadInputException(null, store.describe() + ": tensor \"" + name + "\" has " + elements
-                    + " elements, too many to hold at once for a forward pass");
-        }
         ByteBuffer data = ByteBuffer.allocateDirect((int) elements * size).order(ByteOrder.nativeOrder());
         int cols = Math.max(1, rows.cols());
         int block = (int) Math.max(1, ELEMENTS_PER_BLOCK / cols);
@@ -137,7 +190,7 @@ public final class Weights implements AutoCloseable {
             // The engine reads this direct buffer in place (no copy), and a same-type toType() would hand
             // back a second array over it that does not keep it reachable: once the buffer was collected,
             // float32 passes read freed memory (intermittent NaN). Keep the buffer for the weights' life.
-            buffers.add(data);
+            buffers.put(name, data);
             NDScope.unregister(stored);
             return stored;
         }

@@ -1,7 +1,6 @@
 package dev.superscope.analyzers.forward.gpt2;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.superscope.analyzers.forward.Activations;
 import dev.superscope.analyzers.forward.ConfigValues;
 import dev.superscope.analyzers.forward.DecoderForward;
@@ -12,8 +11,6 @@ import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.TensorStore;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,16 +38,21 @@ public final class Gpt2Forward extends DecoderForward {
     private final NDArray lnfW;
     private final NDArray lnfB;
     private final NDArray head;
-    private final List<Block> blocks = new ArrayList<>();
+    private final String prefix;
+    private final int layers;
+    private final int inner;
 
-    /** Reads every weight of the model from {@code tensors} into the engine. */
+    /**
+     * Reads the embeddings and head from {@code tensors} into the engine and checks every layer's
+     * weights, which a pass reads one layer at a time.
+     */
     public Gpt2Forward(ModelConfig config, TensorStore tensors, Precision precision) {
         super("gpt2", new Weights(tensors, precision));
         try {
             width = ConfigValues.requirePositive(config, "n_embd", "hidden_size");
             heads = ConfigValues.requirePositive(config, "n_head", "num_attention_heads");
-            int layers = ConfigValues.requirePositive(config, "n_layer", "num_hidden_layers");
-            int inner = ConfigValues.intOr(config, 4 * width, "n_inner");
+            layers = ConfigValues.requirePositive(config, "n_layer", "num_hidden_layers");
+            inner = ConfigValues.intOr(config, 4 * width, "n_inner");
             ConfigValues.divide(config, width, heads, "n_embd over n_head");
             eps = ConfigValues.numberOr(config, 1e-5, "layer_norm_epsilon");
             scaleWeights = ConfigValues.boolOr(config, "scale_attn_weights", true);
@@ -58,6 +60,7 @@ public final class Gpt2Forward extends DecoderForward {
             activation = Activations.of(ConfigValues.stringOr(config, "activation_function", "gelu_new"),
                     config.source());
             String p = weights.has("transformer.wte.weight") ? "transformer." : "";
+            prefix = p;
             wte = weights.get(weights.firstPresent("token embedding", p + "wte.weight"));
             if (wte.getShape().dimension() != 2 || wte.getShape().get(1) != width) {
                 throw new BadInputException(config.source(), "n_embd " + width
@@ -65,17 +68,11 @@ public final class Gpt2Forward extends DecoderForward {
             }
             wpe = weights.get(p + "wpe.weight");
             positions = (int) wpe.getShape().get(0);
-            for (int i = 0; i < layers; i++) {
-                String b = p + "h." + i + ".";
-                blocks.add(new Block(
-                        weights.get(b + "ln_1.weight", width), weights.get(b + "ln_1.bias", width),
-                        weights.get(b + "attn.c_attn.weight", width, 3L * width),
-                        weights.get(b + "attn.c_attn.bias", 3L * width),
-                        weights.get(b + "attn.c_proj.weight", width, width), weights.get(b + "attn.c_proj.bias", width),
-                        weights.get(b + "ln_2.weight", width), weights.get(b + "ln_2.bias", width),
-                        weights.get(b + "mlp.c_fc.weight", width, inner), weights.get(b + "mlp.c_fc.bias", inner),
-                        weights.get(b + "mlp.c_proj.weight", inner, width), weights.get(b + "mlp.c_proj.bias", width)));
-            }
+            weights.checkOnly(() -> {
+                for (int i = 0; i < layers; i++) {
+                    block(i);
+                }
+            });
             lnfW = weights.get(p + "ln_f.weight", width);
             lnfB = weights.get(p + "ln_f.bias", width);
             boolean tied = ConfigValues.boolOr(config, "tie_word_embeddings", true);
@@ -96,30 +93,58 @@ public final class Gpt2Forward extends DecoderForward {
         return positions;
     }
 
+    /** Block {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
+    private Block block(int i) {
+        String b = layerPrefix(i);
+        return new Block(
+                weights.get(b + "ln_1.weight", width), weights.get(b + "ln_1.bias", width),
+                weights.get(b + "attn.c_attn.weight", width, 3L * width),
+                weights.get(b + "attn.c_attn.bias", 3L * width),
+                weights.get(b + "attn.c_proj.weight", width, width), weights.get(b + "attn.c_proj.bias", width),
+                weights.get(b + "ln_2.weight", width), weights.get(b + "ln_2.bias", width),
+                weights.get(b + "mlp.c_fc.weight", width, inner), weights.get(b + "mlp.c_fc.bias", inner),
+                weights.get(b + "mlp.c_proj.weight", inner, width), weights.get(b + "mlp.c_proj.bias", width));
+    }
+
     @Override
-    protected NDArray forward(long[] ids) {
-        NDManager m = weights.manager();
-        int t = ids.length;
-        int headDim = width / heads;
-        long[] pos = new long[t];
-        for (int i = 0; i < t; i++) {
+    protected int layerCount() {
+        return layers;
+    }
+
+    @Override
+    protected String layerPrefix(int layer) {
+        return prefix + "h." + layer + ".";
+    }
+
+    @Override
+    protected NDArray embed(long[] ids) {
+        long[] pos = new long[ids.length];
+        for (int i = 0; i < pos.length; i++) {
             pos[i] = i;
         }
-        NDArray h = Layers.embed(wte, ids).add(Layers.embed(wpe, pos));
-        NDArray mask = Layers.causalMask(m, t, 0, weights.dataType());
-        for (int layer = 0; layer < blocks.size(); layer++) {
-            Block b = blocks.get(layer);
-            NDArray x = Layers.layerNorm(h, b.ln1w(), b.ln1b(), eps);
-            NDArray qkv = Layers.conv1d(x, b.qkvW(), b.qkvB());
-            NDArray q = Layers.splitHeads(qkv.get(":, 0:" + width), heads, headDim);
-            NDArray k = Layers.splitHeads(qkv.get(":, " + width + ":" + 2 * width), heads, headDim);
-            NDArray v = Layers.splitHeads(qkv.get(":, " + 2 * width + ":" + 3 * width), heads, headDim);
-            double scale = (scaleWeights ? 1 / Math.sqrt(headDim) : 1) / (scaleByLayer ? layer + 1 : 1);
-            NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, scale));
-            h = h.add(Layers.conv1d(a, b.projW(), b.projB()));
-            x = Layers.layerNorm(h, b.ln2w(), b.ln2b(), eps);
-            h = h.add(Layers.conv1d(activation.apply(Layers.conv1d(x, b.fcW(), b.fcB())), b.outW(), b.outB()));
-        }
+        return Layers.embed(wte, ids).add(Layers.embed(wpe, pos));
+    }
+
+    @Override
+    protected NDArray layer(int layer, NDArray h) {
+        int t = (int) h.getShape().get(0);
+        int headDim = width / heads;
+        NDArray mask = causalMask(t, 0);
+        Block b = block(layer);
+        NDArray x = Layers.layerNorm(h, b.ln1w(), b.ln1b(), eps);
+        NDArray qkv = Layers.conv1d(x, b.qkvW(), b.qkvB());
+        NDArray q = Layers.splitHeads(qkv.get(":, 0:" + width), heads, headDim);
+        NDArray k = Layers.splitHeads(qkv.get(":, " + width + ":" + 2 * width), heads, headDim);
+        NDArray v = Layers.splitHeads(qkv.get(":, " + 2 * width + ":" + 3 * width), heads, headDim);
+        double scale = (scaleWeights ? 1 / Math.sqrt(headDim) : 1) / (scaleByLayer ? layer + 1 : 1);
+        NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, scale));
+        h = h.add(Layers.conv1d(a, b.projW(), b.projB()));
+        x = Layers.layerNorm(h, b.ln2w(), b.ln2b(), eps);
+        return h.add(Layers.conv1d(activation.apply(Layers.conv1d(x, b.fcW(), b.fcB())), b.outW(), b.outB()));
+    }
+
+    @Override
+    protected NDArray head(NDArray h) {
         return Layers.linear(Layers.layerNorm(h, lnfW, lnfB, eps), head, null);
     }
 }

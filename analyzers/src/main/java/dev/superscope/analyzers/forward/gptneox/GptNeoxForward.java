@@ -1,7 +1,6 @@
 package dev.superscope.analyzers.forward.gptneox;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.superscope.analyzers.forward.Activations;
 import dev.superscope.analyzers.forward.ConfigValues;
 import dev.superscope.analyzers.forward.DecoderForward;
@@ -12,8 +11,6 @@ import dev.superscope.analyzers.forward.Weights;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.TensorStore;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,7 +21,9 @@ import java.util.function.UnaryOperator;
  * {@code h += attn(ln1(h)) + mlp(ln2(h))}, else {@code h += attn(ln1(h)); h += mlp(ln2(h))}. Defaults:
  * {@code rotary_pct 0.25}, {@code rotary_emb_base 10000}, {@code layer_norm_eps 1e-5},
  * {@code hidden_act gelu} (exact), {@code use_parallel_residual true}, {@code attention_bias true},
- * {@code tie_word_embeddings false}.
+ * {@code tie_word_embeddings false}; a linear {@code rope_scaling} divides positions by its factor, and a
+ * transformers 5 config's {@code rope_parameters} ({@code rope_theta}, {@code partial_rotary_factor})
+ * take precedence over the older keys.
  */
 public final class GptNeoxForward extends DecoderForward {
     private record Layer(NDArray ln1w, NDArray ln1b, NDArray qkvW, NDArray qkvB, NDArray denseW, NDArray denseB,
@@ -41,41 +40,41 @@ public final class GptNeoxForward extends DecoderForward {
     private final NDArray lnfW;
     private final NDArray lnfB;
     private final NDArray head;
-    private final List<Layer> layers = new ArrayList<>();
+    private final String prefix;
+    private final int width;
+    private final int count;
+    private final int inner;
+    private final boolean bias;
 
-    /** Reads every weight of the model from {@code tensors} into the engine. */
+    /**
+     * Reads the embeddings and head from {@code tensors} into the engine and checks every layer's
+     * weights, which a pass reads one layer at a time.
+     */
     public GptNeoxForward(ModelConfig config, TensorStore tensors, Precision precision) {
         super("gpt_neox", new Weights(tensors, precision));
         try {
-            int width = ConfigValues.requirePositive(config, "hidden_size");
+            width = ConfigValues.requirePositive(config, "hidden_size");
             heads = ConfigValues.requirePositive(config, "num_attention_heads");
-            int count = ConfigValues.requirePositive(config, "num_hidden_layers");
-            int inner = ConfigValues.requirePositive(config, "intermediate_size");
+            count = ConfigValues.requirePositive(config, "num_hidden_layers");
+            inner = ConfigValues.requirePositive(config, "intermediate_size");
             headSize = ConfigValues.divide(config, width, heads, "hidden_size over num_attention_heads");
             eps = ConfigValues.numberOr(config, 1e-5, "layer_norm_eps");
             parallel = ConfigValues.boolOr(config, "use_parallel_residual", true);
-            double pct = ConfigValues.numberOr(config, 0.25, "rotary_pct", "partial_rotary_factor");
-            double base = ConfigValues.numberOr(config, 10000, "rotary_emb_base", "rope_theta");
-            rotary = new Rotary((int) (headSize * pct), base, 1);
+            double pct = ConfigValues.ropeNumber(config, "partial_rotary_factor", 0.25, "rotary_pct",
+                    "partial_rotary_factor");
+            double base = ConfigValues.ropeNumber(config, "rope_theta", 10000, "rotary_emb_base", "rope_theta");
+            rotary = new Rotary(ConfigValues.rotaryDims(config, headSize, pct), base,
+                    ConfigValues.ropePositionScale(config));
             activation = Activations.of(ConfigValues.stringOr(config, "hidden_act", "gelu"), config.source());
-            boolean bias = ConfigValues.boolOr(config, "attention_bias", true);
+            bias = ConfigValues.boolOr(config, "attention_bias", true);
             String p = weights.has("gpt_neox.embed_in.weight") ? "gpt_neox." : "";
+            prefix = p;
             embed = weights.get(p + "embed_in.weight");
-            for (int i = 0; i < count; i++) {
-                String b = p + "layers." + i + ".";
-                layers.add(new Layer(
-                        weights.get(b + "input_layernorm.weight", width), weights.get(b + "input_layernorm.bias", width),
-                        weights.get(b + "attention.query_key_value.weight", 3L * width, width),
-                        bias ? weights.get(b + "attention.query_key_value.bias", 3L * width) : null,
-                        weights.get(b + "attention.dense.weight", width, width),
-                        bias ? weights.get(b + "attention.dense.bias", width) : null,
-                        weights.get(b + "post_attention_layernorm.weight", width),
-                        weights.get(b + "post_attention_layernorm.bias", width),
-                        weights.get(b + "mlp.dense_h_to_4h.weight", inner, width),
-                        weights.get(b + "mlp.dense_h_to_4h.bias", inner),
-                        weights.get(b + "mlp.dense_4h_to_h.weight", width, inner),
-                        weights.get(b + "mlp.dense_4h_to_h.bias", width)));
-            }
+            weights.checkOnly(() -> {
+                for (int i = 0; i < count; i++) {
+                    layer(i);
+                }
+            });
             lnfW = weights.get(p + "final_layer_norm.weight", width);
             lnfB = weights.get(p + "final_layer_norm.bias", width);
             boolean tied = ConfigValues.boolOr(config, "tie_word_embeddings", false);
@@ -91,29 +90,62 @@ public final class GptNeoxForward extends DecoderForward {
         return embed.getShape().get(0);
     }
 
+    /** Layer {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
+    private Layer layer(int i) {
+        String b = layerPrefix(i);
+        return new Layer(
+                weights.get(b + "input_layernorm.weight", width), weights.get(b + "input_layernorm.bias", width),
+                weights.get(b + "attention.query_key_value.weight", 3L * width, width),
+                bias ? weights.get(b + "attention.query_key_value.bias", 3L * width) : null,
+                weights.get(b + "attention.dense.weight", width, width),
+                bias ? weights.get(b + "attention.dense.bias", width) : null,
+                weights.get(b + "post_attention_layernorm.weight", width),
+                weights.get(b + "post_attention_layernorm.bias", width),
+                weights.get(b + "mlp.dense_h_to_4h.weight", inner, width),
+                weights.get(b + "mlp.dense_h_to_4h.bias", inner),
+                weights.get(b + "mlp.dense_4h_to_h.weight", width, inner),
+                weights.get(b + "mlp.dense_4h_to_h.bias", width));
+    }
+
     @Override
-    protected NDArray forward(long[] ids) {
-        NDManager m = weights.manager();
-        int t = ids.length;
-        NDArray mask = Layers.causalMask(m, t, 0, weights.dataType());
-        NDArray[] cosSin = rotary.tables(m, t, weights.dataType());
-        NDArray h = Layers.embed(embed, ids);
-        for (Layer l : layers) {
-            NDArray qkv = Layers.linear(Layers.layerNorm(h, l.ln1w(), l.ln1b(), eps), l.qkvW(), l.qkvB());
-            NDArray perHead = qkv.reshape(t, heads, 3L * headSize).transpose(1, 0, 2);
-            NDArray q = rotary.apply(Layers.lastAxis(perHead, 0, headSize), cosSin[0], cosSin[1]);
-            NDArray k = rotary.apply(Layers.lastAxis(perHead, headSize, 2L * headSize), cosSin[0], cosSin[1]);
-            NDArray v = Layers.lastAxis(perHead, 2L * headSize, 3L * headSize);
-            NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, 1 / Math.sqrt(headSize)));
-            NDArray attn = Layers.linear(a, l.denseW(), l.denseB());
-            if (parallel) {
-                NDArray mlp = mlp(Layers.layerNorm(h, l.ln2w(), l.ln2b(), eps), l);
-                h = h.add(attn).add(mlp);
-            } else {
-                h = h.add(attn);
-                h = h.add(mlp(Layers.layerNorm(h, l.ln2w(), l.ln2b(), eps), l));
-            }
+    protected int layerCount() {
+        return count;
+    }
+
+    @Override
+    protected String layerPrefix(int layer) {
+        return prefix + "layers." + layer + ".";
+    }
+
+    @Override
+    protected NDArray embed(long[] ids) {
+        return Layers.embed(embed, ids);
+    }
+
+    @Override
+    protected NDArray layer(int layer, NDArray h) {
+        int t = (int) h.getShape().get(0);
+        NDArray mask = causalMask(t, 0);
+        NDArray cos = shared("cos " + t, () -> rotary.tables(weights.manager(), t, weights.dataType())[0]);
+        NDArray sin = shared("sin " + t, () -> rotary.tables(weights.manager(), t, weights.dataType())[1]);
+        Layer l = layer(layer);
+        NDArray qkv = Layers.linear(Layers.layerNorm(h, l.ln1w(), l.ln1b(), eps), l.qkvW(), l.qkvB());
+        NDArray perHead = qkv.reshape(t, heads, 3L * headSize).transpose(1, 0, 2);
+        NDArray q = rotary.apply(Layers.lastAxis(perHead, 0, headSize), cos, sin);
+        NDArray k = rotary.apply(Layers.lastAxis(perHead, headSize, 2L * headSize), cos, sin);
+        NDArray v = Layers.lastAxis(perHead, 2L * headSize, 3L * headSize);
+        NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, 1 / Math.sqrt(headSize)));
+        NDArray attn = Layers.linear(a, l.denseW(), l.denseB());
+        if (parallel) {
+            NDArray mlp = mlp(Layers.layerNorm(h, l.ln2w(), l.ln2b(), eps), l);
+            return h.add(attn).add(mlp);
         }
+        h = h.add(attn);
+        return h.add(mlp(Layers.layerNorm(h, l.ln2w(), l.ln2b(), eps), l));
+    }
+
+    @Override
+    protected NDArray head(NDArray h) {
         return Layers.linear(Layers.layerNorm(h, lnfW, lnfB, eps), head, null);
     }
 

@@ -1,7 +1,6 @@
 package dev.superscope.analyzers.forward.opt;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.superscope.analyzers.forward.Activations;
 import dev.superscope.analyzers.forward.ConfigValues;
 import dev.superscope.analyzers.forward.DecoderForward;
@@ -11,8 +10,6 @@ import dev.superscope.analyzers.forward.Weights;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.TensorStore;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,44 +46,43 @@ public final class OptForward extends DecoderForward {
     private final NDArray finalB;
     private final boolean finalNorm;
     private final NDArray head;
-    private final List<Layer> layers = new ArrayList<>();
+    private final String prefix;
+    private final int width;
+    private final int count;
+    private final int ffn;
+    private final boolean bias;
+    private final boolean affine;
 
-    /** Reads every weight of the model from {@code tensors} into the engine. */
+    /**
+     * Reads the embeddings and head from {@code tensors} into the engine and checks every layer's
+     * weights, which a pass reads one layer at a time.
+     */
     public OptForward(ModelConfig config, TensorStore tensors, Precision precision) {
         super("opt", new Weights(tensors, precision));
         try {
-            int width = ConfigValues.requirePositive(config, "hidden_size");
+            width = ConfigValues.requirePositive(config, "hidden_size");
             heads = ConfigValues.requirePositive(config, "num_attention_heads");
-            int count = ConfigValues.requirePositive(config, "num_hidden_layers");
-            int ffn = ConfigValues.requirePositive(config, "ffn_dim");
+            count = ConfigValues.requirePositive(config, "num_hidden_layers");
+            ffn = ConfigValues.requirePositive(config, "ffn_dim");
             int projDim = ConfigValues.intOr(config, width, "word_embed_proj_dim");
             headDim = ConfigValues.divide(config, width, heads, "hidden_size over num_attention_heads");
             layerNormBefore = ConfigValues.boolOr(config, "do_layer_norm_before", true);
-            boolean bias = ConfigValues.boolOr(config, "enable_bias", true);
-            boolean affine = ConfigValues.boolOr(config, "layer_norm_elementwise_affine", true);
+            bias = ConfigValues.boolOr(config, "enable_bias", true);
+            affine = ConfigValues.boolOr(config, "layer_norm_elementwise_affine", true);
             activation = Activations.of(ConfigValues.stringOr(config, "activation_function", "relu"),
                     config.source());
             String p = weights.has("model.decoder.embed_tokens.weight") ? "model.decoder." : "decoder.";
+            prefix = p;
             embed = weights.get(p + "embed_tokens.weight");
             positionTable = weights.get(p + "embed_positions.weight");
             positions = (int) positionTable.getShape().get(0) - POSITION_OFFSET;
             projectIn = projDim != width ? weights.get(p + "project_in.weight", width, projDim) : null;
             projectOut = projDim != width ? weights.get(p + "project_out.weight", projDim, width) : null;
-            for (int i = 0; i < count; i++) {
-                String b = p + "layers." + i + ".";
-                String a = b + "self_attn.";
-                layers.add(new Layer(
-                        affine ? weights.get(b + "self_attn_layer_norm.weight", width) : null,
-                        affine ? weights.get(b + "self_attn_layer_norm.bias", width) : null,
-                        weights.get(a + "q_proj.weight", width, width), bias ? weights.get(a + "q_proj.bias", width) : null,
-                        weights.get(a + "k_proj.weight", width, width), bias ? weights.get(a + "k_proj.bias", width) : null,
-                        weights.get(a + "v_proj.weight", width, width), bias ? weights.get(a + "v_proj.bias", width) : null,
-                        weights.get(a + "out_proj.weight", width, width), bias ? weights.get(a + "out_proj.bias", width) : null,
-                        affine ? weights.get(b + "final_layer_norm.weight", width) : null,
-                        affine ? weights.get(b + "final_layer_norm.bias", width) : null,
-                        weights.get(b + "fc1.weight", ffn, width), bias ? weights.get(b + "fc1.bias", ffn) : null,
-                        weights.get(b + "fc2.weight", width, ffn), bias ? weights.get(b + "fc2.bias", width) : null));
-            }
+            weights.checkOnly(() -> {
+                for (int i = 0; i < count; i++) {
+                    layer(i);
+                }
+            });
             finalNorm = layerNormBefore && !ConfigValues.boolOr(config, "_remove_final_layer_norm", false);
             finalW = finalNorm && affine ? weights.get(p + "final_layer_norm.weight", width) : null;
             finalB = finalNorm && affine ? weights.get(p + "final_layer_norm.bias", width) : null;
@@ -108,36 +104,70 @@ public final class OptForward extends DecoderForward {
         return positions;
     }
 
+    /** Layer {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
+    private Layer layer(int i) {
+        String b = layerPrefix(i);
+        String a = b + "self_attn.";
+        return new Layer(
+                affine ? weights.get(b + "self_attn_layer_norm.weight", width) : null,
+                affine ? weights.get(b + "self_attn_layer_norm.bias", width) : null,
+                weights.get(a + "q_proj.weight", width, width), bias ? weights.get(a + "q_proj.bias", width) : null,
+                weights.get(a + "k_proj.weight", width, width), bias ? weights.get(a + "k_proj.bias", width) : null,
+                weights.get(a + "v_proj.weight", width, width), bias ? weights.get(a + "v_proj.bias", width) : null,
+                weights.get(a + "out_proj.weight", width, width), bias ? weights.get(a + "out_proj.bias", width) : null,
+                affine ? weights.get(b + "final_layer_norm.weight", width) : null,
+                affine ? weights.get(b + "final_layer_norm.bias", width) : null,
+                weights.get(b + "fc1.weight", ffn, width), bias ? weights.get(b + "fc1.bias", ffn) : null,
+                weights.get(b + "fc2.weight", width, ffn), bias ? weights.get(b + "fc2.bias", width) : null);
+    }
+
     @Override
-    protected NDArray forward(long[] ids) {
-        NDManager m = weights.manager();
-        int t = ids.length;
-        long[] pos = new long[t];
-        for (int i = 0; i < t; i++) {
+    protected int layerCount() {
+        return count;
+    }
+
+    @Override
+    protected String layerPrefix(int layer) {
+        return prefix + "layers." + layer + ".";
+    }
+
+    @Override
+    protected NDArray embed(long[] ids) {
+        long[] pos = new long[ids.length];
+        for (int i = 0; i < pos.length; i++) {
             pos[i] = i + POSITION_OFFSET;
         }
         NDArray tokens = Layers.embed(embed, ids);
         if (projectIn != null) {
             tokens = Layers.linear(tokens, projectIn, null);
         }
-        NDArray h = tokens.add(Layers.embed(positionTable, pos));
-        NDArray mask = Layers.causalMask(m, t, 0, weights.dataType());
-        for (Layer l : layers) {
-            NDArray x = layerNormBefore ? Layers.layerNorm(h, l.ln1w(), l.ln1b(), EPS) : h;
-            NDArray q = Layers.splitHeads(Layers.linear(x, l.qW(), l.qB()), heads, headDim);
-            NDArray k = Layers.splitHeads(Layers.linear(x, l.kW(), l.kB()), heads, headDim);
-            NDArray v = Layers.splitHeads(Layers.linear(x, l.vW(), l.vB()), heads, headDim);
-            NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, 1 / Math.sqrt(headDim)));
-            h = h.add(Layers.linear(a, l.oW(), l.oB()));
-            if (!layerNormBefore) {
-                h = Layers.layerNorm(h, l.ln1w(), l.ln1b(), EPS);
-            }
-            x = layerNormBefore ? Layers.layerNorm(h, l.ln2w(), l.ln2b(), EPS) : h;
-            h = h.add(Layers.linear(activation.apply(Layers.linear(x, l.fc1W(), l.fc1B())), l.fc2W(), l.fc2B()));
-            if (!layerNormBefore) {
-                h = Layers.layerNorm(h, l.ln2w(), l.ln2b(), EPS);
-            }
+        return tokens.add(Layers.embed(positionTable, pos));
+    }
+
+    @Override
+    protected NDArray layer(int layer, NDArray h) {
+        int t = (int) h.getShape().get(0);
+        NDArray mask = causalMask(t, 0);
+        Layer l = layer(layer);
+        NDArray x = layerNormBefore ? Layers.layerNorm(h, l.ln1w(), l.ln1b(), EPS) : h;
+        NDArray q = Layers.splitHeads(Layers.linear(x, l.qW(), l.qB()), heads, headDim);
+        NDArray k = Layers.splitHeads(Layers.linear(x, l.kW(), l.kB()), heads, headDim);
+        NDArray v = Layers.splitHeads(Layers.linear(x, l.vW(), l.vB()), heads, headDim);
+        NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, 1 / Math.sqrt(headDim)));
+        h = h.add(Layers.linear(a, l.oW(), l.oB()));
+        if (!layerNormBefore) {
+            h = Layers.layerNorm(h, l.ln1w(), l.ln1b(), EPS);
         }
+        x = layerNormBefore ? Layers.layerNorm(h, l.ln2w(), l.ln2b(), EPS) : h;
+        h = h.add(Layers.linear(activation.apply(Layers.linear(x, l.fc1W(), l.fc1B())), l.fc2W(), l.fc2B()));
+        if (!layerNormBefore) {
+            h = Layers.layerNorm(h, l.ln2w(), l.ln2b(), EPS);
+        }
+        return h;
+    }
+
+    @Override
+    protected NDArray head(NDArray h) {
         if (finalNorm) {
             h = Layers.layerNorm(h, finalW, finalB, EPS);
         }
