@@ -1,10 +1,6 @@
 package dev.superscope.analyzers;
 
-import ai.djl.ndarray.NDManager;
-import dev.superscope.analyzers.engine.Block;
-import dev.superscope.analyzers.engine.BlockReader;
-import dev.superscope.analyzers.engine.EngineFailures;
-import dev.superscope.analyzers.engine.TorchEngine;
+import dev.superscope.analyzers.engine.RowScan;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
@@ -45,26 +41,12 @@ public final class NormsAnalyzer implements Analyzer {
 
     @Override
     public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
-        BlockReader reader = new BlockReader(matrix, options.blockRows());
-        int n = RowCount.checked(matrix);
-        double[] norms = new double[n];
-        long nonFinite = 0;
-        long zero = 0;
-        try (NDManager root = TorchEngine.get().newManager()) {
-            for (int b = 0; b < reader.blockCount(); b++) {
-                try (NDManager blockManager = root.newSubManager()) {
-                    Block block = reader.read(b, blockManager);
-                    int first = (int) block.first();
-                    for (int i = 0; i < block.count(); i++) {
-                        norms[first + i] = block.norm(i);
-                    }
-                    nonFinite += block.nonFiniteCount();
-                    zero += block.zeroCount();
-                }
-            }
-        } catch (RuntimeException e) {
-            throw EngineFailures.wrap(matrix.name(), "measuring row norms of", e);
-        }
+        RowCount.checked(matrix);
+        // Java only, no engine; the overlap analyzer reuses this scan of the same matrix.
+        RowScan scan = RowScans.of(matrix, options.blockRows());
+        double[] norms = scan.norms().clone();
+        long nonFinite = scan.nonFiniteRows();
+        long zero = scan.zeroRows();
         double[] finite = Arrays.stream(norms).filter(r -> !Double.isNaN(r)).toArray();
         NormStatistics s = NormStatistics.of(finite, options.tau());
         List<Metric> metrics = List.of(

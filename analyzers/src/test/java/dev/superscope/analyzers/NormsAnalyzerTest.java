@@ -43,6 +43,19 @@ class NormsAnalyzerTest {
     }
 
     @Test
+    void f64RowsWhoseSumOfSquaresOverOrUnderflowsKeepTheirNorms() {
+        double[][] rows = {{3e200, 4e200}, {3e-200, -4e-200}, {0, 0}, {6, 8}};
+        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F64, rows, true), blocks(2));
+        double[] norms = result.perToken().get("norm");
+        assertNear(5e200, norms[0], 1e-15, "overflowing row");
+        assertNear(5e-200, norms[1], 1e-15, "underflowing row");
+        assertEquals(0.0, norms[2]);
+        assertEquals(10.0, norms[3]);
+        assertEquals(1.0, metric(result, "zero_rows"));
+        assertEquals(0.0, metric(result, "nonfinite_rows"));
+    }
+
+    @Test
     void blockSizeDoesNotChangeTheResult() {
         Matrix matrix = TestMatrices.of(DType.F32, TestMatrices.gaussian(301, 9, 11, 1.0));
         for (int rows : new int[] {1, 7, 100, 301, 5000}) {

@@ -72,6 +72,40 @@ class OverlapAnalyzerTest {
         assertMatchesBruteForce(matrix, analyzer.analyze(matrix, blocks(64)), FLOAT32_PATH);
     }
 
+    /** Widths of 2, 3 and 8 column panels (uneven ones included): the upper-triangle Gram is exact. */
+    @ParameterizedTest
+    @CsvSource({"F32, 192, 11", "F32, 301, 12", "BF16, 250, 13", "F64, 800, 14"})
+    void widePanelledGramMatchesBruteForce(DType dtype, int m, long seed) {
+        double[][] rows = TestMatrices.gaussian(260, m, seed, 0.02);
+        for (double[] row : rows) {
+            row[0] += 0.05; // a shared offset, so centring matters
+        }
+        rows[17] = new double[m];
+        rows[40][m - 1] = Double.NaN;
+        Matrix matrix = TestMatrices.of(dtype, rows, seed % 2 == 0);
+        assertMatchesBruteForce(matrix, analyzer.analyze(matrix, blocks(100)), FLOAT32_PATH);
+    }
+
+    /** Raw directions do not depend on row scale: tiny F32 rows (norms ~1e-19) give the raw metrics of unit-scale ones. */
+    @Test
+    void tinyRowsGiveTheSameOverlapAsUnitScaleRows() {
+        double[][] rows = TestMatrices.gaussian(200, 130, 31, 1.0);
+        double[][] tiny = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            tiny[i] = rows[i].clone();
+            for (int j = 0; j < tiny[i].length; j++) {
+                tiny[i][j] *= i % 3 == 0 ? 1e-20 : 1.0;
+            }
+        }
+        AnalysisResult unit = analyzer.analyze(TestMatrices.of(DType.F32, rows, true), blocks(64));
+        Matrix matrix = TestMatrices.of(DType.F32, tiny, true);
+        AnalysisResult small = analyzer.analyze(matrix, blocks(64));
+        for (String name : List.of("msq_overlap", "m_eff", "interference_mean")) {
+            assertNear(metric(unit, name), metric(small, name), 1e-5, name);
+        }
+        assertMatchesBruteForce(matrix, small, FLOAT32_PATH);
+    }
+
     @Test
     void blockBoundariesDoNotChangeTheResult() {
         Matrix matrix = TestMatrices.of(DType.F32, TestMatrices.gaussian(301, 12, 21, 1.0));

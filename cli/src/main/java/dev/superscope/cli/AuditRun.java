@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import dev.superscope.analyzers.EngineWarmUp;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
@@ -69,6 +70,7 @@ final class AuditRun {
      */
     int run(List<Target> targets, Path outDir, boolean force, boolean fit) {
         List<Analyzer> analyzers = settings.analyzers(plugins);
+        EngineWarmUp.startFor(analyzers); // loads PyTorch while the first checkpoint opens
         List<MatrixKind> kinds = settings.kinds();
         RowSelection rows = settings.rowSelection();
         AnalysisOptions options = new AnalysisOptions(settings.tau, 4096, 200, Map.of());

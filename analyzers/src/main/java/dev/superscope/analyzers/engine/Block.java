@@ -87,12 +87,6 @@ public final class Block {
         return values;
     }
 
-    /** Column sums of the valid rows, accumulated in float64. */
-    public double[] validColumnSums() {
-        int cols = (int) values.getShape().get(1);
-        return RowSums.columnSums(values, validRows.length, cols);
-    }
-
     /** The norms of the valid rows, in order. */
     public double[] validNorms() {
         double[] out = new double[validRows.length];

@@ -10,7 +10,7 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
 /**
- * Float64 row norms and column sums of a block, read in place from the engine's memory (a direct view
+ * Float64 row norms of a block, read in place from the engine's memory (a direct view
  * of the array, no copy) and split by rows over every core.
  *
  * <p>Why not engine ops: PyTorch offers no float64 accumulation for a float32 reduction except through
@@ -51,45 +51,6 @@ final class RowSums {
             }
         });
         return norms;
-    }
-
-    /** Column sums, in float64, of the contiguous FLOAT32 or FLOAT64 {@code rows x cols} array {@code x}. */
-    static double[] columnSums(NDArray x, int rows, int cols) {
-        ByteBuffer view = x.toByteBuffer(true).order(ByteOrder.nativeOrder());
-        int parts = parts(rows);
-        boolean wide = x.getDataType() == DataType.FLOAT64;
-        double[][] partial = IntStream.range(0, parts).parallel().mapToObj(p -> {
-            int from = (int) ((long) rows * p / parts);
-            int to = (int) ((long) rows * (p + 1) / parts);
-            double[] sums = new double[cols];
-            if (wide) {
-                DoubleBuffer d = view.asDoubleBuffer();
-                double[] row = new double[cols];
-                for (int i = from; i < to; i++) {
-                    d.get(i * cols, row, 0, cols);
-                    for (int j = 0; j < cols; j++) {
-                        sums[j] += row[j];
-                    }
-                }
-            } else {
-                FloatBuffer f = view.asFloatBuffer();
-                float[] row = new float[cols];
-                for (int i = from; i < to; i++) {
-                    f.get(i * cols, row, 0, cols);
-                    for (int j = 0; j < cols; j++) {
-                        sums[j] += row[j];
-                    }
-                }
-            }
-            return sums;
-        }).toArray(double[][]::new);
-        double[] total = new double[cols];
-        for (double[] sums : partial) {
-            for (int j = 0; j < cols; j++) {
-                total[j] += sums[j];
-            }
-        }
-        return total;
     }
 
     private static double sumOfSquares(float[] row) {

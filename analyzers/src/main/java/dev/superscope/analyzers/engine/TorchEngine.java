@@ -2,9 +2,13 @@ package dev.superscope.analyzers.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.superscope.plugins.SuperscopeException;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The process-wide DJL PyTorch engine, started once, offline, on the CPU with one intra-op thread
@@ -30,6 +34,7 @@ public final class TorchEngine {
     }
 
     private static volatile TorchEngine instance;
+    private static final AtomicBoolean warming = new AtomicBoolean();
 
     private final Engine engine;
     private final int threads;
@@ -57,6 +62,40 @@ public final class TorchEngine {
             }
         }
         return e;
+    }
+
+    /**
+     * Starts the engine on a background thread, at most once per process, so that loading the native
+     * library (over half a second) overlaps with opening the checkpoint and the Java-only row scan
+     * instead of delaying the first GEMM. A failure here is silent: {@link #get} retries and reports it.
+     *
+     * <p>The process must not exit while PyTorch is still initialising (its static destructors would
+     * run under the loading thread and crash the JVM), so a shutdown hook waits for the start to finish.
+     */
+    public static void startInBackground() {
+        if (instance != null || !warming.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                // The first operator call sets up PyTorch's thread pool and kernels: do that here too.
+                try (NDManager manager = get().newManager(); NDArray a = manager.ones(new Shape(64, 64));
+                     NDArray p = a.matMul(a)) {
+                    p.toFloatArray();
+                }
+            } catch (RuntimeException | LinkageError ignored) {
+                // get() on the analysing thread starts again and reports the failure
+            }
+        }, "superscope-engine-start");
+        t.setDaemon(true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "superscope-engine-start-wait"));
+        t.start();
     }
 
     private static TorchEngine start() {
