@@ -148,7 +148,8 @@ public final class OverlapAnalyzer implements Analyzer {
         long kc = second.centredRows();
         double msqCentred = kc >= 2 ? (second.centredFrobeniusSquared() - kc) / ((double) kc * (kc - 1)) : Double.NaN;
         double meffCentred = kc >= 2 ? (double) kc * kc / second.centredFrobeniusSquared() : Double.NaN;
-        double welch = k < 2 ? Double.NaN : k > m ? (double) (k - m) / ((double) m * (k - 1)) : 0.0;
+        // As defined: 0 whenever n' <= m (fewer than two rows included), since m >= 1 rows fit orthogonally.
+        double welch = k > m ? (double) (k - m) / ((double) m * (k - 1)) : 0.0;
         double sum = 0;
         double max = Double.NEGATIVE_INFINITY;
         for (double v : interference) {

@@ -218,13 +218,14 @@ class OverlapAnalyzerTest {
     }
 
     @Test
-    void fewerThanTwoValidRowsGiveNaN() {
+    void fewerThanTwoValidRowsGiveNaNOverlaps() {
         double[][] rows = {{1, 2, 3}, {0, 0, 0}, {Double.NaN, 0, 0}};
         AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, rows), blocks(2));
-        for (String name : List.of("msq_overlap", "msq_overlap_centered", "welch_bound", "msq_times_m", "m_eff",
+        for (String name : List.of("msq_overlap", "msq_overlap_centered", "msq_times_m", "m_eff",
                 "m_eff_centered", "interference_mean", "interference_max")) {
             assertTrue(Double.isNaN(metric(result, name)), name);
         }
+        assertEquals(0.0, metric(result, "welch_bound"), "n' = 1 <= m: the Welch bound is 0 by definition");
         assertEquals(1.0 / 3, metric(result, "inv_m"));
         assertEquals(1, metric(result, "zero_rows"));
         assertEquals(1, metric(result, "nonfinite_rows"));

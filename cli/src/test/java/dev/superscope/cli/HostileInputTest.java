@@ -316,7 +316,7 @@ class HostileInputTest {
         assertEquals(5.0, Double.parseDouble(row.get("norm_mean")), 1e-6);
         assertEquals("", row.get("msq_overlap"));
         assertEquals("", row.get("mean_abs_overlap"));
-        assertEquals("", row.get("welch_bound"), "a bound on pair overlaps, undefined without pairs");
+        assertEquals("0.0", row.get("welch_bound"), "n' <= m: the Welch bound is 0 by definition");
     }
 
     /** One column: every unit row is +-1, so every squared overlap is exactly 1. */
