@@ -35,19 +35,19 @@ public final class ShardedTensorStore implements TensorStore {
     private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
     private final Path index;
-    private final Path directory;
+    private final String description;
     private final Map<String, String> weightMap;
-    private final Function<Path, TensorStore> shardOpener;
+    private final Function<String, TensorStore> openShardNamed;
     private final Map<String, TensorStore> openShards = new LinkedHashMap<>();
     private List<TensorInfo> allTensors;
     private boolean closed;
 
-    private ShardedTensorStore(Path index, Map<String, String> weightMap, Function<Path, TensorStore> shardOpener) {
+    private ShardedTensorStore(Path index, String description, Map<String, String> weightMap,
+                               Function<String, TensorStore> openShardNamed) {
         this.index = index;
-        Path parent = index.toAbsolutePath().getParent();
-        this.directory = parent;
-        this.weightMap = Collections.unmodifiableMap(weightMap);
-        this.shardOpener = shardOpener;
+        this.description = description;
+        this.weightMap = weightMap;
+        this.openShardNamed = openShardNamed;
     }
 
     /**
@@ -63,6 +63,36 @@ public final class ShardedTensorStore implements TensorStore {
 
     /** As {@link #open(Path)}, opening shards with {@code shardOpener} (called at most once per shard). */
     public static ShardedTensorStore open(Path indexFile, Function<Path, TensorStore> shardOpener) {
+        Path directory = indexFile.toAbsolutePath().getParent();
+        Function<String, TensorStore> openLocalShard = shardName -> {
+            Path file = directory.resolve(shardName);
+            if (!Files.isRegularFile(file)) {
+                throw new BadInputException(indexFile, "names shard \"" + shardName
+                        + "\", which is missing (looked for " + file + ")");
+            }
+            return shardOpener.apply(file);
+        };
+        return new ShardedTensorStore(indexFile, indexFile.toString(), readWeightMap(indexFile), openLocalShard);
+    }
+
+    /**
+     * A sharded checkpoint whose index is the local file {@code indexFile} (validated as by
+     * {@link #open(Path)}) but whose shards live elsewhere, e.g. on a remote hub: {@code openShardNamed}
+     * opens a shard given its name as the index spells it (called at most once per shard, and no local
+     * file is looked for). {@link #describe} answers {@code description}.
+     */
+    public static ShardedTensorStore openWithShardsFrom(Path indexFile, String description,
+                                                        Function<String, TensorStore> openShardNamed) {
+        return new ShardedTensorStore(indexFile, description, readWeightMap(indexFile), openShardNamed);
+    }
+
+    /**
+     * The validated {@code weight_map} of an index file (tensor name to shard name, sorted by tensor name);
+     * opens no shard.
+     *
+     * @throws BadInputException as {@link #open(Path)} does for a bad index
+     */
+    public static Map<String, String> readWeightMap(Path indexFile) {
         Map<String, Object> json = JsonFiles.readObject(indexFile);
         Object map = json.get("weight_map");
         if (!(map instanceof Map<?, ?> entries)) {
@@ -79,7 +109,7 @@ public final class ShardedTensorStore implements TensorStore {
             checkShardName(indexFile, tensor, shard);
             weightMap.put(tensor, shard);
         }
-        return new ShardedTensorStore(indexFile, weightMap, shardOpener);
+        return Collections.unmodifiableMap(weightMap);
     }
 
     /** Tensor name to shard file name, sorted by tensor name, as the index lists them. */
@@ -119,26 +149,18 @@ public final class ShardedTensorStore implements TensorStore {
 
     @Override
     public synchronized Matrix matrix(String name) {
-        if (!weightMap.containsKey(name)) {
-            throw new BadInputException(index, "lists no tensor \"" + name + "\"");
-        }
-        info(name);
-        return shard(weightMap.get(name)).matrix(name);
+        return shardHolding(name).matrix(name);
     }
 
     /** Any tensor as rows, as the shard holding it views it. */
     @Override
     public synchronized Matrix view(String name) {
-        if (!weightMap.containsKey(name)) {
-            throw new BadInputException(index, "lists no tensor \"" + name + "\"");
-        }
-        info(name);
-        return shard(weightMap.get(name)).view(name);
+        return shardHolding(name).view(name);
     }
 
     @Override
     public String describe() {
-        return index.toString();
+        return description;
     }
 
     @Override
@@ -160,6 +182,15 @@ public final class ShardedTensorStore implements TensorStore {
         }
     }
 
+    /** The shard that holds {@code name}, after checking that the index lists it and the shard has it. */
+    private TensorStore shardHolding(String name) {
+        if (!weightMap.containsKey(name)) {
+            throw new BadInputException(index, "lists no tensor \"" + name + "\"");
+        }
+        info(name);
+        return shard(weightMap.get(name));
+    }
+
     private TensorInfo info(String name) {
         String shardName = weightMap.get(name);
         return shard(shardName).find(name).orElseThrow(() -> new BadInputException(index,
@@ -168,19 +199,9 @@ public final class ShardedTensorStore implements TensorStore {
 
     private TensorStore shard(String shardName) {
         if (closed) {
-            throw new IllegalStateException(index + " is closed");
+            throw new IllegalStateException(description + " is closed");
         }
-        TensorStore open = openShards.get(shardName);
-        if (open == null) {
-            Path file = directory.resolve(shardName);
-            if (!Files.isRegularFile(file)) {
-                throw new BadInputException(index, "names shard \"" + shardName + "\", which is missing (looked for "
-                        + file + ")");
-            }
-            open = shardOpener.apply(file);
-            openShards.put(shardName, open);
-        }
-        return open;
+        return openShards.computeIfAbsent(shardName, openShardNamed);
     }
 
     /** Rejects anything but a plain relative path below the index's directory (checked lexically). */

@@ -98,7 +98,8 @@ public final class HubCheckpoints {
                 }
                 int slash = weights.lastIndexOf('/');
                 String prefix = slash < 0 ? "" : weights.substring(0, slash + 1);
-                tensors = new RemoteShardedStore(index, source,
+                // The index is local; each shard is opened remotely (its header fetched) on first use.
+                tensors = ShardedTensorStore.openWithShardsFrom(index, source,
                         shard -> openRemote(new RemoteFile(id, commit, prefix + shard), access));
             } else {
                 tensors = openRemote(new RemoteFile(id, commit, weights), access);
@@ -134,9 +135,7 @@ public final class HubCheckpoints {
         }
         if (weights.getFileName().toString().endsWith(".index.json")) {
             Path dir = weights.getParent();
-            for (String shard : ShardedTensorStore.open(weights, p -> {
-                throw new IllegalStateException("no shard is opened here");
-            }).weightMap().values()) {
+            for (String shard : ShardedTensorStore.readWeightMap(weights).values()) {
                 if (!Files.isRegularFile(dir.resolve(shard))) {
                     return Optional.empty();
                 }

@@ -176,10 +176,15 @@ public final class TorchZipIndex {
     private Tensor require(String name) {
         Tensor t = tensors.get(name);
         if (t == null) {
-            throw new BadInputException(file, "no tensor named " + Text.clean(name) + " (it has " + tensors.size()
-                    + " tensors)");
+            throw noTensorNamed(name);
         }
         return t;
+    }
+
+    /** The refusal for a tensor this checkpoint does not hold, shared with the stores built on this index. */
+    BadInputException noTensorNamed(String name) {
+        return new BadInputException(file, "no tensor named " + Text.clean(name) + " (it has " + tensors.size()
+                + " tensors)");
     }
 
     /** Tells the formats a user may hand us apart before parsing any of them. */

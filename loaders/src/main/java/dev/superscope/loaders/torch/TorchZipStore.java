@@ -91,14 +91,12 @@ public final class TorchZipStore implements TensorStore {
 
     @Override
     public Optional<TensorInfo> find(String name) {
-        Tensor t = tensors.get(name);
-        return t == null ? Optional.empty() : Optional.of(t.info());
+        return index.find(name);
     }
 
     /** How the tensor {@code name} lies in its storage (strides, offset, storage key). */
     public Optional<TensorLayout> layout(String name) {
-        Tensor t = tensors.get(name);
-        return t == null ? Optional.empty() : Optional.of(t.layout());
+        return index.layout(name);
     }
 
     /**
@@ -211,8 +209,7 @@ public final class TorchZipStore implements TensorStore {
     private Tensor require(String name) {
         Tensor t = tensors.get(name);
         if (t == null) {
-            throw new BadInputException(file, "no tensor named " + Text.clean(name) + " (it has " + tensors.size()
-                    + " tensors)");
+            throw index.noTensorNamed(name);
         }
         return t;
     }

@@ -378,10 +378,9 @@ final class ZipArchive {
                     throw corrupt("stored entry " + Text.clean(name) + " has compressed size " + compressed
                             + " but size " + size);
                 }
-                if (!eagerLocalHeaders && localOffset > cdOffset - LOCAL_SIZE) {
+                if (!eagerLocalHeaders) {
                     // the check dataOffset makes first, kept at directory time for a lazy reader too
-                    throw corrupt("entry " + Text.clean(name) + " has its local header at byte " + localOffset
-                            + ", outside the data area (central directory starts at " + cdOffset + ")");
+                    checkLocalHeaderInDataArea(name, localOffset, cdOffset);
                 }
                 long dataOffset = eagerLocalHeaders ? dataOffset(name, nameBytes, localOffset, compressed, cdOffset) : -1;
                 Entry e = new Entry(name, method, crc, compressed, size, localOffset, dataOffset);
@@ -406,10 +405,7 @@ final class ZipArchive {
 
         /** Reads the local header to learn where the data starts; checks the data ends before the directory. */
         private long dataOffset(String name, byte[] nameBytes, long localOffset, long compressed, long cdOffset) {
-            if (localOffset > cdOffset - LOCAL_SIZE) {
-                throw corrupt("entry " + Text.clean(name) + " has its local header at byte " + localOffset
-                        + ", outside the data area (central directory starts at " + cdOffset + ")");
-            }
+            checkLocalHeaderInDataArea(name, localOffset, cdOffset);
             // The fixed header and the name it should carry, in one read (one request when remote).
             ByteBuffer local = bytes(localOffset, (int) Math.min(LOCAL_SIZE + nameBytes.length, cdOffset - localOffset));
             if (local.getInt(0) != LOCAL_SIGNATURE) {
@@ -426,6 +422,14 @@ final class ZipArchive {
                 throw corrupt("local header of entry " + Text.clean(name) + " names a different entry");
             }
             return dataOffset;
+        }
+
+        /** Refuses a local header that would not fit before the central directory. */
+        private void checkLocalHeaderInDataArea(String name, long localOffset, long cdOffset) {
+            if (localOffset > cdOffset - LOCAL_SIZE) {
+                throw corrupt("entry " + Text.clean(name) + " has its local header at byte " + localOffset
+                        + ", outside the data area (central directory starts at " + cdOffset + ")");
+            }
         }
 
         private String name(byte[] bytes) {

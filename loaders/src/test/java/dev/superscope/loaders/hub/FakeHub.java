@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -74,6 +75,21 @@ final class FakeHub implements AutoCloseable {
 
     String endpoint() {
         return "http://127.0.0.1:" + hub.getAddress().getPort();
+    }
+
+    /**
+     * Settings that talk to this hub, with every cache and home folder under {@code tmp} and a retry
+     * policy quick enough for tests; {@code token} (may be null) is sent as HF_TOKEN.
+     */
+    HubSettings settings(Path tmp, String token) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("HF_ENDPOINT", endpoint(),
+                "HF_HOME", tmp.resolve("hf").toString(), "SUPERSCOPE_CACHE", tmp.resolve("ss").toString(),
+                "HOME", tmp.resolve("home").toString()));
+        if (token != null) {
+            env.put("HF_TOKEN", token);
+        }
+        return HubSettings.fromEnvironment(env).withRetry(new HubSettings.RetryPolicy(4, Duration.ofMillis(10),
+                Duration.ofSeconds(5), Duration.ofSeconds(2)));
     }
 
     /** Adds {@code repo} with the files of {@code dir} (top level and one level of sub-folders). */

@@ -49,14 +49,7 @@ class HubCheckpointsTest {
     }
 
     private HubSettings settings(String token) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("HF_ENDPOINT", hub.endpoint(),
-                "HF_HOME", tmp.resolve("hf").toString(), "SUPERSCOPE_CACHE", tmp.resolve("ss").toString(),
-                "HOME", tmp.resolve("home").toString()));
-        if (token != null) {
-            env.put("HF_TOKEN", token);
-        }
-        return HubSettings.fromEnvironment(env).withRetry(new HubSettings.RetryPolicy(4, Duration.ofMillis(10),
-                Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        return hub.settings(tmp, token);
     }
 
     /** A gpt2-shaped checkpoint: a 4096 x 64 F32 head (1 MiB) beside 19 MiB of other weights. */

@@ -51,10 +51,7 @@ class HubTorchBinTest {
     }
 
     private HubSettings settings() {
-        return HubSettings.fromEnvironment(Map.of("HF_ENDPOINT", hub.endpoint(),
-                "HF_HOME", tmp.resolve("hf").toString(), "SUPERSCOPE_CACHE", tmp.resolve("ss").toString(),
-                "HOME", tmp.resolve("home").toString())).withRetry(new HubSettings.RetryPolicy(4,
-                Duration.ofMillis(10), Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        return hub.settings(tmp, null);
     }
 
     private Checkpoint open(String repo, HubSettings s) {
