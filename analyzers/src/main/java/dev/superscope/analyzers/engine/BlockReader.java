@@ -9,7 +9,6 @@ import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.RowDecoder;
-import dev.superscope.plugins.UnsupportedDTypeException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,18 +34,13 @@ import java.util.Arrays;
  * {@link #read}. Use one reader per block that must stay alive.
  */
 public final class BlockReader {
-    /**
-     * The most elements read per block: bounds each block's float64 temporaries to 32 MB whatever the
-     * requested block rows and the width (4096 rows of GPT-2's 768 columns fit; an 8192-wide head is
-     * read 512 rows at a time).
-     */
-    public static final long MAX_BLOCK_ELEMENTS = 1L << 22;
+    /** The most elements read per block (see {@link RowBlocks#MAX_BLOCK_ELEMENTS}). */
+    public static final long MAX_BLOCK_ELEMENTS = RowBlocks.MAX_BLOCK_ELEMENTS;
 
-    private final Matrix matrix;
+    private final RowBlocks blocks;
     private final DType dtype;
     private final RowDecoder decoder;
     private final int cols;
-    private final int blockRows;
     private ByteBuffer staging;
 
     /**
@@ -56,50 +50,24 @@ public final class BlockReader {
      * @throws BadInputException when the dtype cannot be analysed or the matrix has no columns
      */
     public BlockReader(Matrix matrix, int requestedRows) {
-        this.matrix = matrix;
-        this.dtype = matrix.dtype();
-        try {
-            this.decoder = RowDecoder.forType(dtype);
-        } catch (UnsupportedDTypeException e) {
-            throw new BadInputException(null, "matrix " + matrix.name() + ": " + e.reason(), e);
-        }
-        this.cols = matrix.cols();
-        if (cols < 1) {
-            throw new BadInputException(null, "matrix " + matrix.name() + " has no columns");
-        }
-        if (matrix.rows() < 0) {
-            throw new BadInputException(null, "matrix " + matrix.name() + " has a negative row count");
-        }
+        this.blocks = new RowBlocks(matrix, requestedRows);
+        this.dtype = blocks.dtype();
+        this.decoder = blocks.decoder();
+        this.cols = blocks.cols();
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             // PyTorch's CPU builds for DJL exist only for little-endian hosts (x86-64, aarch64).
             throw new UnsupportedOperationException("the PyTorch engine needs a little-endian host");
         }
-        this.blockRows = (int) Math.max(1, Math.min(Math.max(1, requestedRows), MAX_BLOCK_ELEMENTS / cols));
     }
 
-    /** The matrix being read. */
-    public Matrix matrix() {
-        return matrix;
-    }
-
-    /** Rows per block (the last block may be shorter). */
-    public int blockRows() {
-        return blockRows;
+    /** The blocks this reader reads (block rows, starts and lengths). */
+    public RowBlocks blocks() {
+        return blocks;
     }
 
     /** Number of blocks. */
     public int blockCount() {
-        return Math.toIntExact((matrix.rows() + blockRows - 1) / blockRows);
-    }
-
-    /** Index of block {@code index}'s first row. */
-    public long blockStart(int index) {
-        return (long) index * blockRows;
-    }
-
-    /** Rows in block {@code index}. */
-    public int blockLength(int index) {
-        return (int) Math.min(blockRows, matrix.rows() - blockStart(index));
+        return blocks.blockCount();
     }
 
     /**
@@ -107,9 +75,9 @@ public final class BlockReader {
      * engine array (no copy when the block is a direct F32/F64 buffer and every row is valid).
      */
     public Block read(int index, NDManager manager) {
-        long first = blockStart(index);
-        int count = blockLength(index);
-        ByteBuffer raw = matrix.rawRows(first, count).order(ByteOrder.LITTLE_ENDIAN);
+        long first = blocks.blockStart(index);
+        int count = blocks.blockLength(index);
+        ByteBuffer raw = blocks.raw(index);
         NDArray x = toEngine(raw, count, manager);
         double[] norms = RowSums.norms(x, count, cols);
         byte[] states = new byte[count];
@@ -182,7 +150,7 @@ public final class BlockReader {
             case BF16:
                 return manager.create(widenBf16(raw, count * cols), shape, DataType.FLOAT32);
             default:
-                throw new BadInputException(null, "matrix " + matrix.name() + ": dtype " + dtype
+                throw new BadInputException(null, "matrix " + blocks.matrix().name() + ": dtype " + dtype
                         + " cannot be analysed");
         }
     }

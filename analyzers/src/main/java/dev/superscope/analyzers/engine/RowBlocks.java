@@ -22,10 +22,17 @@ import java.util.stream.IntStream;
  * a block split over every core. F32 rows are read straight from the (memory-mapped) block, F16 and
  * BF16 rows are widened exactly, F64 rows keep their precision; every value is then exact in float64.
  *
- * <p>Block sizes follow {@link BlockReader#MAX_BLOCK_ELEMENTS}, so a block's temporaries stay bounded
- * whatever the width.
+ * <p>Block sizes are capped by {@link #MAX_BLOCK_ELEMENTS}, so a block's temporaries stay bounded
+ * whatever the width. {@link BlockReader} cuts matrices for the engine with the same blocks.
  */
 public final class RowBlocks {
+    /**
+     * The most elements read per block: bounds each block's float64 temporaries to 32 MB whatever the
+     * requested block rows and the width (4096 rows of GPT-2's 768 columns fit; an 8192-wide head is
+     * read 512 rows at a time).
+     */
+    public static final long MAX_BLOCK_ELEMENTS = 1L << 22;
+
     private final Matrix matrix;
     private final DType dtype;
     private final RowDecoder decoder;
@@ -33,7 +40,8 @@ public final class RowBlocks {
     private final int blockRows;
 
     /**
-     * Blocks of at most {@code requestedRows} rows of {@code matrix}.
+     * Blocks of at most {@code requestedRows} rows of {@code matrix} (fewer for very wide matrices, see
+     * {@link #MAX_BLOCK_ELEMENTS}).
      *
      * @throws BadInputException when the dtype cannot be analysed or the matrix has no columns
      */
@@ -52,7 +60,7 @@ public final class RowBlocks {
         if (matrix.rows() < 0) {
             throw new BadInputException(null, "matrix " + matrix.name() + " has a negative row count");
         }
-        long limit = BlockReader.MAX_BLOCK_ELEMENTS / cols;
+        long limit = MAX_BLOCK_ELEMENTS / cols;
         this.blockRows = (int) Math.max(1, Math.min(Math.max(1, requestedRows), limit));
     }
 
@@ -64,6 +72,16 @@ public final class RowBlocks {
     /** Columns per row. */
     public int cols() {
         return cols;
+    }
+
+    /** The matrix's element type. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The decoder of the matrix's element type. */
+    public RowDecoder decoder() {
+        return decoder;
     }
 
     /** Rows per block (the last may be shorter). */

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * Float64 row norms of a block, read in place from the engine's memory (a direct view
@@ -21,19 +20,15 @@ final class RowSums {
     private RowSums() {
     }
 
-    private static int parts(int rows) {
-        return Math.max(1, Math.min(rows, Runtime.getRuntime().availableProcessors() * 2));
-    }
-
     /** ||x_i|| for each of the {@code rows} rows of the contiguous FLOAT32 or FLOAT64 array {@code x}. */
     static double[] norms(NDArray x, int rows, int cols) {
         double[] norms = new double[rows];
         ByteBuffer view = x.toByteBuffer(true).order(ByteOrder.nativeOrder());
-        int parts = parts(rows);
+        int parts = RowBlocks.ranges(rows);
         boolean wide = x.getDataType() == DataType.FLOAT64;
-        IntStream.range(0, parts).parallel().forEach(p -> {
-            int from = (int) ((long) rows * p / parts);
-            int to = (int) ((long) rows * (p + 1) / parts);
+        RowBlocks.forRanges(rows, parts, p -> {
+            int from = RowBlocks.rangeStart(rows, parts, p);
+            int to = RowBlocks.rangeStart(rows, parts, p + 1);
             if (wide) {
                 DoubleBuffer d = view.asDoubleBuffer();
                 double[] row = new double[cols];

@@ -3,6 +3,7 @@ package dev.superscope.analyzers.forward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.SuperscopeException;
 
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +32,9 @@ public abstract class DecoderForward implements ForwardModel {
     protected final Weights weights;
     /** Arrays every window of a pass reuses (masks, rotary tables), freed when the pass ends. */
     private final Map<String, NDArray> shared = new HashMap<>();
+    /** Tensor-name prefix of every layer, before the layer index; set by {@link #declareLayers}. */
+    private String layerNames = "";
+    private int layerCount;
 
     protected DecoderForward(String architecture, Weights weights) {
         this.architecture = architecture;
@@ -46,14 +51,42 @@ public abstract class DecoderForward implements ForwardModel {
         return -1;
     }
 
+    /**
+     * Declares the decoder's {@code count} layers, the tensors of layer i being named
+     * {@code layerNames + i + "."}, and checks every layer's weights now: {@code readLayer} reads layer
+     * i's weights, here inside {@link Weights#checkOnly} so nothing is kept. Subclass constructors call
+     * it once, before a pass can run.
+     */
+    protected final void declareLayers(String layerNames, int count, IntConsumer readLayer) {
+        this.layerNames = layerNames;
+        this.layerCount = count;
+        weights.checkOnly(() -> {
+            for (int i = 0; i < count; i++) {
+                readLayer.accept(i);
+            }
+        });
+    }
+
     /** Number of layers (blocks). */
-    protected abstract int layerCount();
+    protected final int layerCount() {
+        return layerCount;
+    }
 
     /**
      * The prefix every tensor name of layer {@code layer} starts with, and no other tensor's: its weights
      * are released by this prefix after the layer has run on every window.
      */
-    protected abstract String layerPrefix(int layer);
+    protected final String layerPrefix(int layer) {
+        return layerNames + layer + ".";
+    }
+
+    /**
+     * The LM head: the token embedding itself when the config's {@code tie_word_embeddings} (default
+     * {@code tiedByDefault}) says so, else the tensor {@code headName}.
+     */
+    protected final NDArray lmHead(ModelConfig config, boolean tiedByDefault, NDArray embedding, String headName) {
+        return ConfigValues.boolOr(config, "tie_word_embeddings", tiedByDefault) ? embedding : weights.get(headName);
+    }
 
     /** The input of the first layer, {@code [T, width]}, for valid {@code ids}. */
     protected abstract NDArray embed(long[] ids);
@@ -88,6 +121,17 @@ public abstract class DecoderForward implements ForwardModel {
     protected final NDArray causalMask(int length, int slidingWindow) {
         return shared("causal " + length + " " + slidingWindow,
                 () -> Layers.causalMask(weights.manager(), length, slidingWindow, weights.dataType()));
+    }
+
+    /**
+     * {@code rotary} applied to heads {@code [heads, T, headDim]} at positions 0 .. T-1, its cos and sin
+     * tables made in the working precision once per length and pass.
+     */
+    protected final NDArray rotate(Rotary rotary, NDArray heads) {
+        int length = (int) heads.getShape().get(1);
+        NDArray cos = shared("cos " + length, () -> rotary.tables(weights.manager(), length, weights.dataType())[0]);
+        NDArray sin = shared("sin " + length, () -> rotary.tables(weights.manager(), length, weights.dataType())[1]);
+        return rotary.apply(heads, cos, sin);
     }
 
     @Override

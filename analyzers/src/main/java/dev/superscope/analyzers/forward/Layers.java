@@ -6,6 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.function.UnaryOperator;
+
 /**
  * The building blocks every architecture shares, as transformers computes them. Activations are
  * {@code [T, width]} for one sequence of T tokens; attention works on {@code [heads, T, headDim]}.
@@ -24,6 +26,14 @@ public final class Layers {
     public static NDArray conv1d(NDArray x, NDArray weight, NDArray bias) {
         NDArray y = x.matMul(weight);
         return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * The two-layer MLP {@code down(act(up(x)))} of {@code torch.nn.Linear} layers; biases may be null.
+     */
+    public static NDArray feedForward(NDArray x, NDArray upWeight, NDArray upBias, UnaryOperator<NDArray> activation,
+                                      NDArray downWeight, NDArray downBias) {
+        return linear(activation.apply(linear(x, upWeight, upBias)), downWeight, downBias);
     }
 
     /**
@@ -50,6 +60,23 @@ public final class Layers {
     public static NDArray embed(NDArray table, long[] ids) {
         NDArray index = table.getManager().create(ids);
         return table.get(new NDIndex("{}", index));
+    }
+
+    /**
+     * Positions {@code offset .. offset + length - 1}: the rows of a learned position table that a
+     * sequence of {@code length} tokens reads.
+     */
+    public static long[] positions(int length, int offset) {
+        long[] pos = new long[length];
+        for (int i = 0; i < length; i++) {
+            pos[i] = i + offset;
+        }
+        return pos;
+    }
+
+    /** A {@code torch.nn.Linear} projection of {@code [T, in]} split into heads {@code [heads, T, headDim]}. */
+    public static NDArray projectHeads(NDArray x, NDArray weight, NDArray bias, int heads, int headDim) {
+        return splitHeads(linear(x, weight, bias), heads, headDim);
     }
 
     /** {@code [T, heads * headDim]} to {@code [heads, T, headDim]}. */
@@ -99,6 +126,14 @@ public final class Layers {
         }
         NDArray scores = q.matMul(k.transpose(0, 2, 1)).mul(scale).add(mask);
         return scores.softmax(-1).matMul(v);
+    }
+
+    /**
+     * {@link #attention} with its heads merged back: {@code [T, heads * d]}, ready for the output
+     * projection.
+     */
+    public static NDArray multiHeadAttention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {
+        return mergeHeads(attention(q, k, v, mask, scale));
     }
 
     /** Columns {@code from .. to-1} of the last axis of a 3-D array. */

@@ -38,8 +38,6 @@ public final class Gpt2Forward extends DecoderForward {
     private final NDArray lnfW;
     private final NDArray lnfB;
     private final NDArray head;
-    private final String prefix;
-    private final int layers;
     private final int inner;
 
     /**
@@ -51,7 +49,7 @@ public final class Gpt2Forward extends DecoderForward {
         try {
             width = ConfigValues.requirePositive(config, "n_embd", "hidden_size");
             heads = ConfigValues.requirePositive(config, "n_head", "num_attention_heads");
-            layers = ConfigValues.requirePositive(config, "n_layer", "num_hidden_layers");
+            int layers = ConfigValues.requirePositive(config, "n_layer", "num_hidden_layers");
             inner = ConfigValues.intOr(config, 4 * width, "n_inner");
             ConfigValues.divide(config, width, heads, "n_embd over n_head");
             eps = ConfigValues.numberOr(config, 1e-5, "layer_norm_epsilon");
@@ -60,7 +58,6 @@ public final class Gpt2Forward extends DecoderForward {
             activation = Activations.of(ConfigValues.stringOr(config, "activation_function", "gelu_new"),
                     config.source());
             String p = weights.has("transformer.wte.weight") ? "transformer." : "";
-            prefix = p;
             wte = weights.get(weights.firstPresent("token embedding", p + "wte.weight"));
             if (wte.getShape().dimension() != 2 || wte.getShape().get(1) != width) {
                 throw new BadInputException(config.source(), "n_embd " + width
@@ -68,15 +65,10 @@ public final class Gpt2Forward extends DecoderForward {
             }
             wpe = weights.get(p + "wpe.weight");
             positions = (int) wpe.getShape().get(0);
-            weights.checkOnly(() -> {
-                for (int i = 0; i < layers; i++) {
-                    block(i);
-                }
-            });
+            declareLayers(p + "h.", layers, this::block);
             lnfW = weights.get(p + "ln_f.weight", width);
             lnfB = weights.get(p + "ln_f.bias", width);
-            boolean tied = ConfigValues.boolOr(config, "tie_word_embeddings", true);
-            head = tied ? wte : weights.get("lm_head.weight");
+            head = lmHead(config, true, wte, "lm_head.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -107,22 +99,8 @@ public final class Gpt2Forward extends DecoderForward {
     }
 
     @Override
-    protected int layerCount() {
-        return layers;
-    }
-
-    @Override
-    protected String layerPrefix(int layer) {
-        return prefix + "h." + layer + ".";
-    }
-
-    @Override
     protected NDArray embed(long[] ids) {
-        long[] pos = new long[ids.length];
-        for (int i = 0; i < pos.length; i++) {
-            pos[i] = i;
-        }
-        return Layers.embed(wte, ids).add(Layers.embed(wpe, pos));
+        return Layers.embed(wte, ids).add(Layers.embed(wpe, Layers.positions(ids.length, 0)));
     }
 
     @Override
@@ -137,7 +115,7 @@ public final class Gpt2Forward extends DecoderForward {
         NDArray k = Layers.splitHeads(qkv.get(":, " + width + ":" + 2 * width), heads, headDim);
         NDArray v = Layers.splitHeads(qkv.get(":, " + 2 * width + ":" + 3 * width), heads, headDim);
         double scale = (scaleWeights ? 1 / Math.sqrt(headDim) : 1) / (scaleByLayer ? layer + 1 : 1);
-        NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, scale));
+        NDArray a = Layers.multiHeadAttention(q, k, v, mask, scale);
         h = h.add(Layers.conv1d(a, b.projW(), b.projB()));
         x = Layers.layerNorm(h, b.ln2w(), b.ln2b(), eps);
         return h.add(Layers.conv1d(activation.apply(Layers.conv1d(x, b.fcW(), b.fcB())), b.outW(), b.outB()));

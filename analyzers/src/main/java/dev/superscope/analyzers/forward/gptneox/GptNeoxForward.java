@@ -40,9 +40,7 @@ public final class GptNeoxForward extends DecoderForward {
     private final NDArray lnfW;
     private final NDArray lnfB;
     private final NDArray head;
-    private final String prefix;
     private final int width;
-    private final int count;
     private final int inner;
     private final boolean bias;
 
@@ -55,7 +53,7 @@ public final class GptNeoxForward extends DecoderForward {
         try {
             width = ConfigValues.requirePositive(config, "hidden_size");
             heads = ConfigValues.requirePositive(config, "num_attention_heads");
-            count = ConfigValues.requirePositive(config, "num_hidden_layers");
+            int count = ConfigValues.requirePositive(config, "num_hidden_layers");
             inner = ConfigValues.requirePositive(config, "intermediate_size");
             headSize = ConfigValues.divide(config, width, heads, "hidden_size over num_attention_heads");
             eps = ConfigValues.numberOr(config, 1e-5, "layer_norm_eps");
@@ -68,17 +66,11 @@ public final class GptNeoxForward extends DecoderForward {
             activation = Activations.of(ConfigValues.stringOr(config, "hidden_act", "gelu"), config.source());
             bias = ConfigValues.boolOr(config, "attention_bias", true);
             String p = weights.has("gpt_neox.embed_in.weight") ? "gpt_neox." : "";
-            prefix = p;
             embed = weights.get(p + "embed_in.weight");
-            weights.checkOnly(() -> {
-                for (int i = 0; i < count; i++) {
-                    layer(i);
-                }
-            });
+            declareLayers(p + "layers.", count, this::layer);
             lnfW = weights.get(p + "final_layer_norm.weight", width);
             lnfB = weights.get(p + "final_layer_norm.bias", width);
-            boolean tied = ConfigValues.boolOr(config, "tie_word_embeddings", false);
-            head = tied ? embed : weights.get("embed_out.weight");
+            head = lmHead(config, false, embed, "embed_out.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -108,16 +100,6 @@ public final class GptNeoxForward extends DecoderForward {
     }
 
     @Override
-    protected int layerCount() {
-        return count;
-    }
-
-    @Override
-    protected String layerPrefix(int layer) {
-        return prefix + "layers." + layer + ".";
-    }
-
-    @Override
     protected NDArray embed(long[] ids) {
         return Layers.embed(embed, ids);
     }
@@ -126,15 +108,13 @@ public final class GptNeoxForward extends DecoderForward {
     protected NDArray layer(int layer, NDArray h) {
         int t = (int) h.getShape().get(0);
         NDArray mask = causalMask(t, 0);
-        NDArray cos = shared("cos " + t, () -> rotary.tables(weights.manager(), t, weights.dataType())[0]);
-        NDArray sin = shared("sin " + t, () -> rotary.tables(weights.manager(), t, weights.dataType())[1]);
         Layer l = layer(layer);
         NDArray qkv = Layers.linear(Layers.layerNorm(h, l.ln1w(), l.ln1b(), eps), l.qkvW(), l.qkvB());
         NDArray perHead = qkv.reshape(t, heads, 3L * headSize).transpose(1, 0, 2);
-        NDArray q = rotary.apply(Layers.lastAxis(perHead, 0, headSize), cos, sin);
-        NDArray k = rotary.apply(Layers.lastAxis(perHead, headSize, 2L * headSize), cos, sin);
+        NDArray q = rotate(rotary, Layers.lastAxis(perHead, 0, headSize));
+        NDArray k = rotate(rotary, Layers.lastAxis(perHead, headSize, 2L * headSize));
         NDArray v = Layers.lastAxis(perHead, 2L * headSize, 3L * headSize);
-        NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, 1 / Math.sqrt(headSize)));
+        NDArray a = Layers.multiHeadAttention(q, k, v, mask, 1 / Math.sqrt(headSize));
         NDArray attn = Layers.linear(a, l.denseW(), l.denseB());
         if (parallel) {
             NDArray mlp = mlp(Layers.layerNorm(h, l.ln2w(), l.ln2b(), eps), l);
@@ -150,6 +130,6 @@ public final class GptNeoxForward extends DecoderForward {
     }
 
     private NDArray mlp(NDArray x, Layer l) {
-        return Layers.linear(activation.apply(Layers.linear(x, l.upW(), l.upB())), l.downW(), l.downB());
+        return Layers.feedForward(x, l.upW(), l.upB(), activation, l.downW(), l.downB());
     }
 }

@@ -43,9 +43,7 @@ public final class LlamaForward extends DecoderForward {
     private final NDArray embed;
     private final NDArray finalNorm;
     private final NDArray head;
-    private final String prefix;
     private final int width;
-    private final int count;
     private final int inner;
     private final boolean attnBias;
     private final boolean qkvBias;
@@ -64,7 +62,7 @@ public final class LlamaForward extends DecoderForward {
             heads = ConfigValues.requirePositive(config, "num_attention_heads");
             kvHeads = keyValueHeads(config, type, heads);
             ConfigValues.divide(config, heads, kvHeads, "num_attention_heads over num_key_value_heads");
-            count = ConfigValues.requirePositive(config, "num_hidden_layers");
+            int count = ConfigValues.requirePositive(config, "num_hidden_layers");
             inner = ConfigValues.requirePositive(config, "intermediate_size");
             headDim = config.has("head_dim") ? ConfigValues.requirePositive(config, "head_dim")
                     : ConfigValues.divide(config, width, heads, "hidden_size over num_attention_heads");
@@ -79,16 +77,10 @@ public final class LlamaForward extends DecoderForward {
             mlpBias = !qwen2 && !mistral && ConfigValues.boolOr(config, "mlp_bias", false);
             windows = slidingWindows(config, type, count);
             String p = weights.has("model.embed_tokens.weight") ? "model." : "";
-            prefix = p;
             embed = weights.get(p + "embed_tokens.weight");
-            weights.checkOnly(() -> {
-                for (int i = 0; i < count; i++) {
-                    layer(i);
-                }
-            });
+            declareLayers(p + "layers.", count, this::layer);
             finalNorm = weights.get(p + "norm.weight", width);
-            boolean tied = ConfigValues.boolOr(config, "tie_word_embeddings", false);
-            head = tied ? embed : weights.get("lm_head.weight");
+            head = lmHead(config, false, embed, "lm_head.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -169,16 +161,6 @@ public final class LlamaForward extends DecoderForward {
     }
 
     @Override
-    protected int layerCount() {
-        return count;
-    }
-
-    @Override
-    protected String layerPrefix(int layer) {
-        return prefix + "layers." + layer + ".";
-    }
-
-    @Override
     protected NDArray embed(long[] ids) {
         return Layers.embed(embed, ids);
     }
@@ -186,15 +168,13 @@ public final class LlamaForward extends DecoderForward {
     @Override
     protected NDArray layer(int layer, NDArray h) {
         int t = (int) h.getShape().get(0);
-        NDArray cos = shared("cos " + t, () -> rotary.tables(weights.manager(), t, weights.dataType())[0]);
-        NDArray sin = shared("sin " + t, () -> rotary.tables(weights.manager(), t, weights.dataType())[1]);
         Layer l = layer(layer);
         NDArray mask = causalMask(t, l.window());
         NDArray x = Layers.rmsNorm(h, l.norm1(), eps);
-        NDArray q = rotary.apply(Layers.splitHeads(Layers.linear(x, l.qW(), l.qB()), heads, headDim), cos, sin);
-        NDArray k = rotary.apply(Layers.splitHeads(Layers.linear(x, l.kW(), l.kB()), kvHeads, headDim), cos, sin);
-        NDArray v = Layers.splitHeads(Layers.linear(x, l.vW(), l.vB()), kvHeads, headDim);
-        NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, 1 / Math.sqrt(headDim)));
+        NDArray q = rotate(rotary, Layers.projectHeads(x, l.qW(), l.qB(), heads, headDim));
+        NDArray k = rotate(rotary, Layers.projectHeads(x, l.kW(), l.kB(), kvHeads, headDim));
+        NDArray v = Layers.projectHeads(x, l.vW(), l.vB(), kvHeads, headDim);
+        NDArray a = Layers.multiHeadAttention(q, k, v, mask, 1 / Math.sqrt(headDim));
         h = h.add(Layers.linear(a, l.oW(), l.oB()));
         x = Layers.rmsNorm(h, l.norm2(), eps);
         NDArray gated = activation.apply(Layers.linear(x, l.gateW(), l.gateB())).mul(Layers.linear(x, l.upW(), l.upB()));

@@ -46,9 +46,7 @@ public final class OptForward extends DecoderForward {
     private final NDArray finalB;
     private final boolean finalNorm;
     private final NDArray head;
-    private final String prefix;
     private final int width;
-    private final int count;
     private final int ffn;
     private final boolean bias;
     private final boolean affine;
@@ -62,7 +60,7 @@ public final class OptForward extends DecoderForward {
         try {
             width = ConfigValues.requirePositive(config, "hidden_size");
             heads = ConfigValues.requirePositive(config, "num_attention_heads");
-            count = ConfigValues.requirePositive(config, "num_hidden_layers");
+            int count = ConfigValues.requirePositive(config, "num_hidden_layers");
             ffn = ConfigValues.requirePositive(config, "ffn_dim");
             int projDim = ConfigValues.intOr(config, width, "word_embed_proj_dim");
             headDim = ConfigValues.divide(config, width, heads, "hidden_size over num_attention_heads");
@@ -72,22 +70,16 @@ public final class OptForward extends DecoderForward {
             activation = Activations.of(ConfigValues.stringOr(config, "activation_function", "relu"),
                     config.source());
             String p = weights.has("model.decoder.embed_tokens.weight") ? "model.decoder." : "decoder.";
-            prefix = p;
             embed = weights.get(p + "embed_tokens.weight");
             positionTable = weights.get(p + "embed_positions.weight");
             positions = (int) positionTable.getShape().get(0) - POSITION_OFFSET;
             projectIn = projDim != width ? weights.get(p + "project_in.weight", width, projDim) : null;
             projectOut = projDim != width ? weights.get(p + "project_out.weight", projDim, width) : null;
-            weights.checkOnly(() -> {
-                for (int i = 0; i < count; i++) {
-                    layer(i);
-                }
-            });
+            declareLayers(p + "layers.", count, this::layer);
             finalNorm = layerNormBefore && !ConfigValues.boolOr(config, "_remove_final_layer_norm", false);
             finalW = finalNorm && affine ? weights.get(p + "final_layer_norm.weight", width) : null;
             finalB = finalNorm && affine ? weights.get(p + "final_layer_norm.bias", width) : null;
-            boolean tied = ConfigValues.boolOr(config, "tie_word_embeddings", true);
-            head = tied ? embed : weights.get("lm_head.weight");
+            head = lmHead(config, true, embed, "lm_head.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -122,26 +114,12 @@ public final class OptForward extends DecoderForward {
     }
 
     @Override
-    protected int layerCount() {
-        return count;
-    }
-
-    @Override
-    protected String layerPrefix(int layer) {
-        return prefix + "layers." + layer + ".";
-    }
-
-    @Override
     protected NDArray embed(long[] ids) {
-        long[] pos = new long[ids.length];
-        for (int i = 0; i < pos.length; i++) {
-            pos[i] = i + POSITION_OFFSET;
-        }
         NDArray tokens = Layers.embed(embed, ids);
         if (projectIn != null) {
             tokens = Layers.linear(tokens, projectIn, null);
         }
-        return tokens.add(Layers.embed(positionTable, pos));
+        return tokens.add(Layers.embed(positionTable, Layers.positions(ids.length, POSITION_OFFSET)));
     }
 
     @Override
@@ -150,16 +128,16 @@ public final class OptForward extends DecoderForward {
         NDArray mask = causalMask(t, 0);
         Layer l = layer(layer);
         NDArray x = layerNormBefore ? Layers.layerNorm(h, l.ln1w(), l.ln1b(), EPS) : h;
-        NDArray q = Layers.splitHeads(Layers.linear(x, l.qW(), l.qB()), heads, headDim);
-        NDArray k = Layers.splitHeads(Layers.linear(x, l.kW(), l.kB()), heads, headDim);
-        NDArray v = Layers.splitHeads(Layers.linear(x, l.vW(), l.vB()), heads, headDim);
-        NDArray a = Layers.mergeHeads(Layers.attention(q, k, v, mask, 1 / Math.sqrt(headDim)));
+        NDArray q = Layers.projectHeads(x, l.qW(), l.qB(), heads, headDim);
+        NDArray k = Layers.projectHeads(x, l.kW(), l.kB(), heads, headDim);
+        NDArray v = Layers.projectHeads(x, l.vW(), l.vB(), heads, headDim);
+        NDArray a = Layers.multiHeadAttention(q, k, v, mask, 1 / Math.sqrt(headDim));
         h = h.add(Layers.linear(a, l.oW(), l.oB()));
         if (!layerNormBefore) {
             h = Layers.layerNorm(h, l.ln1w(), l.ln1b(), EPS);
         }
         x = layerNormBefore ? Layers.layerNorm(h, l.ln2w(), l.ln2b(), EPS) : h;
-        h = h.add(Layers.linear(activation.apply(Layers.linear(x, l.fc1W(), l.fc1B())), l.fc2W(), l.fc2B()));
+        h = h.add(Layers.feedForward(x, l.fc1W(), l.fc1B(), activation, l.fc2W(), l.fc2B()));
         if (!layerNormBefore) {
             h = Layers.layerNorm(h, l.ln2w(), l.ln2b(), EPS);
         }
