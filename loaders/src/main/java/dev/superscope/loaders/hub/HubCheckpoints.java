@@ -257,6 +257,11 @@ public final class HubCheckpoints {
         }
 
         @Override
+        public Matrix view(String name) {
+            return inner.view(name);
+        }
+
+        @Override
         public String describe() {
             return inner.describe();
         }
