@@ -98,8 +98,6 @@ final class EvalCommand implements Callable<Integer> {
             + "(single checkpoint).")
     String loaderName;
 
-    @Option(names = "--offline", description = "Use only local files and caches; never download.")
-    boolean offline;
 
     /** One text file to score. */
     record Text(Path file, String dataset, String content) {
@@ -125,7 +123,7 @@ final class EvalCommand implements Callable<Integer> {
         List<Text> datasets = readTexts(texts);
         List<AuditRun.Target> targets = targets();
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
-        return ModelOpener.withOffline(offline, () -> evaluateAll(targets, datasets, p, progress));
+        return evaluateAll(targets, datasets, p, progress);
     }
 
     private int evaluateAll(List<AuditRun.Target> targets, List<Text> datasets, Precision p, Progress progress) {

@@ -27,6 +27,9 @@ public final class Main {
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
+        // --offline holds for whatever the command opens, so it is applied once, around the command.
+        cli.setExecutionStrategy(parsed -> ModelOpener.withOffline(root.offline(),
+                () -> new CommandLine.RunLast().execute(parsed)));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, root.debug(), err));
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("superscope: " + e.getMessage());

@@ -24,7 +24,7 @@ final class ModelOpener {
     private ModelOpener() {
     }
 
-    /** Set for the duration of {@code run --offline}: only local files and caches are used. */
+    /** Set while a command runs with {@code --offline}: only local files and caches are used. */
     private static volatile boolean forceOffline;
 
     /**

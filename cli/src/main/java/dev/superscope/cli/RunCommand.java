@@ -36,9 +36,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Measure every model again, even those already in DIR/models.csv.")
     boolean force;
 
-    @Option(names = "--offline", description = "Use only local files, the Hugging Face cache and Superscope's "
-            + "tensor cache; never download (as HF_HUB_OFFLINE=1 does).")
-    boolean offline;
 
     @Override
     public Integer call() {
@@ -47,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
                 .map(e -> new AuditRun.Target(e.name(), e.family(), e.location(), e.loader(), e.losses()))
                 .toList();
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
-        return ModelOpener.withOffline(offline, () -> new AuditRun(root.plugins(), settings, progress,
-                spec.commandLine().getOut()).run(targets, out, force, true));
+        return new AuditRun(root.plugins(), settings, progress, spec.commandLine().getOut())
+                .run(targets, out, force, true);
     }
 }

@@ -25,6 +25,10 @@ public final class SuperscopeCommand implements Runnable {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean debug;
 
+    @Option(names = "--offline", scope = ScopeType.INHERIT, description = "Use only local files, the Hugging Face "
+            + "cache and Superscope's tensor cache; never download (as HF_HUB_OFFLINE=1 does).")
+    boolean offline;
+
     private Plugins plugins;
 
     @Override
@@ -35,6 +39,10 @@ public final class SuperscopeCommand implements Runnable {
 
     boolean debug() {
         return debug;
+    }
+
+    boolean offline() {
+        return offline;
     }
 
     /** The plugins of the class path and of --plugin-path, found once per process. */

@@ -156,6 +156,18 @@ class HubCommandTest {
         assertTrue(paths.isEmpty(), "offline sent requests: " + paths);
     }
 
+    /** --offline is global: inspect and analyze honour it as run does, and send nothing. */
+    @Test
+    void offlineFlagStopsEveryCommandFromFetching() {
+        for (String[] args : new String[][] {{"inspect", "org/gpt2-m16", "--offline"},
+            {"--offline", "analyze", "org/gpt2-m16", "--out", tmp.resolve("o").toString()}}) {
+            Cli r = Cli.run(args);
+            assertEquals(4, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains("looked for"), r.err());
+        }
+        assertTrue(paths.isEmpty(), "offline sent requests: " + paths);
+    }
+
     @Test
     void unknownRevisionIsOneLineWithExitThree() {
         Cli r = Cli.run("inspect", "org/gpt2-m16@v2");
