@@ -2,7 +2,6 @@ package dev.superscope.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,32 +34,16 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Output directory (default ${DEFAULT-VALUE}); other models' rows in it are kept.")
     Path out;
 
-    @Option(names = "--name", description = "Name in the reports (default: the hub id or directory name).")
-    String name;
-
-    @Option(names = "--family", description = "Family in the reports (default: the name).")
-    String family;
-
-    @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one.")
-    String loaderName;
+    @Mixin
+    TargetOptions targetOptions;
 
     @Override
     public Integer call() {
-        String modelName = name != null ? name : defaultName(checkpoint);
-        AuditRun.Target target = new AuditRun.Target(modelName, family != null ? family : modelName, checkpoint,
-                loaderName, Map.of());
+        AuditRun.Target target = targetOptions.target(checkpoint);
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
         // Asking for one model means measuring it now: its old rows are replaced, the others kept.
         return new AuditRun(root.plugins(), settings, progress, spec.commandLine().getOut())
                 .run(List.of(target), out, true, false);
     }
 
-    static String defaultName(String location) {
-        Path p = Path.of(location).normalize();
-        if (p.toFile().exists()) {
-            Path fileName = p.toAbsolutePath().normalize().getFileName();
-            return fileName == null ? location : fileName.toString();
-        }
-        return location;
-    }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -87,16 +88,8 @@ final class EvalCommand implements Callable<Integer> {
             + "top1_error_<dataset> into DIR/models.csv (the model's rows, or a new unembedding row).")
     Path out;
 
-    @Option(names = "--name", description = "Name in the reports for a single checkpoint (default: the hub id "
-            + "or directory name).")
-    String name;
-
-    @Option(names = "--family", description = "Family in the reports for a single checkpoint (default: the name).")
-    String family;
-
-    @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one "
-            + "(single checkpoint).")
-    String loaderName;
+    @Mixin
+    TargetOptions targetOptions;
 
 
     /** One text file to score. */
@@ -309,7 +302,7 @@ final class EvalCommand implements Callable<Integer> {
         Path asFile = Path.of(model);
         String lower = model.toLowerCase(Locale.ROOT);
         if (Files.isRegularFile(asFile) && (lower.endsWith(".yaml") || lower.endsWith(".yml"))) {
-            if (name != null || family != null || loaderName != null) {
+            if (targetOptions.anyGiven()) {
                 throw usage("--name, --family and --loader are for a single checkpoint; a models.yaml sets them "
                         + "per model");
             }
@@ -317,9 +310,7 @@ final class EvalCommand implements Callable<Integer> {
                     .map(e -> new AuditRun.Target(e.name(), e.family(), e.location(), e.loader(), Map.of()))
                     .toList();
         }
-        String modelName = name != null ? name : AnalyzeCommand.defaultName(model);
-        return List.of(new AuditRun.Target(modelName, family != null ? family : modelName, model, loaderName,
-                Map.of()));
+        return List.of(targetOptions.target(model));
     }
 
     /** Reads every text file (strict UTF-8) and names its dataset; names must be distinct. */

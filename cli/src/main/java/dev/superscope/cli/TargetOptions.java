@@ -1,0 +1,41 @@
+package dev.superscope.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * How a single checkpoint named on the command line appears in the reports: {@code --name},
+ * {@code --family} and {@code --loader}, shared by {@code analyze} and {@code eval}.
+ */
+final class TargetOptions {
+    @Option(names = "--name", description = "Name in the reports (default: the hub id or directory name).")
+    String name;
+
+    @Option(names = "--family", description = "Family in the reports (default: the name).")
+    String family;
+
+    @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one.")
+    String loader;
+
+    /** True when any of the options was given. */
+    boolean anyGiven() {
+        return name != null || family != null || loader != null;
+    }
+
+    /** The target for the checkpoint at {@code location}, with these options or their defaults. */
+    AuditRun.Target target(String location) {
+        String modelName = name != null ? name : defaultName(location);
+        return new AuditRun.Target(modelName, family != null ? family : modelName, location, loader, Map.of());
+    }
+
+    /** A local checkpoint is named after its directory (or file); a hub id is its own name. */
+    static String defaultName(String location) {
+        Path p = Path.of(location).normalize();
+        if (p.toFile().exists()) {
+            Path fileName = p.toAbsolutePath().normalize().getFileName();
+            return fileName == null ? location : fileName.toString();
+        }
+        return location;
+    }
+}
