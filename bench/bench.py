@@ -5,7 +5,10 @@ Generates the inputs (a GPT-2-small-shaped head, and with --large a Qwen2.5-72B-
 then runs `./superscope analyze` and ../shared/bench/baseline_numpy.py alternately, each timed from
 process start to its output (the JVM and engine start-up included), and prints medians and ratios as a
 Markdown table (also written to bench/last-run.md). Peak resident memory is read from each child's
-rusage. Usage:
+rusage. In the same run it measures the machine's GEMM rate: numpy's float32 `w.T @ w` on the
+GPT-2-sized head (median of --reps after one warm-up, in a child with the baseline's environment),
+counted as 2 n m^2 flops, with the time of one such product, to compare the analyzers' compute with.
+Usage:
 
   python3 bench/bench.py [--reps 3] [--pairwise] [--large] [--baseline ../shared/bench/baseline_numpy.py]
 """
@@ -66,6 +69,49 @@ def run(cmd, env=None):
     return wall, usage.ru_maxrss / 1024.0, out.decode()
 
 
+# Times numpy's float32 products on (the first argv[4] rows of) one tensor of a safetensors file, mapped
+# as the baseline maps it (BF16 widened as it widens): W^T W, which numpy runs as ssyrk (about half the
+# multiply-adds), and W^T V with V a copy of W, a true GEMM. One warm-up, then argv[3] timed products of
+# each; prints {"syrk": [seconds...], "gemm": [seconds...], "rows": n} as JSON.
+GEMM_TIMER = """
+import json, mmap, struct, sys, time
+import numpy as np
+path, name, reps, limit = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+f = open(path, "rb")
+mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+(hlen,) = struct.unpack("<Q", mm[:8])
+info = json.loads(mm[8:8 + hlen])[name]
+s, e = info["data_offsets"]
+n, m = info["shape"]
+rows = min(n, limit)
+if info["dtype"] == "BF16":
+    raw = np.frombuffer(mm, dtype="<u2", count=rows * m, offset=8 + hlen + s)
+    w = (raw.astype(np.uint32) << 16).view(np.float32).reshape(rows, m)
+else:
+    w = np.frombuffer(mm, dtype="<f4", count=rows * m, offset=8 + hlen + s).reshape(rows, m)
+v = w.copy()
+out = {"rows": rows}
+for label, product in (("syrk", lambda: w.T @ w), ("gemm", lambda: w.T @ v)):
+    product()
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        product()
+        times.append(time.perf_counter() - t)
+    out[label] = times
+print(json.dumps(out))
+"""
+
+
+def gemm_rates(path, tensor, shape, reps, env, row_limit):
+    """numpy's float32 rates, counted as 2 n m^2 flops: (W^T W as numpy runs it, a true GEMM W^T V)."""
+    out = subprocess.run([sys.executable, "-c", GEMM_TIMER, path, tensor, str(reps), str(row_limit)], env=env,
+                         check=True, stdout=subprocess.PIPE).stdout
+    timed = json.loads(out)
+    flops = 2.0 * timed["rows"] * shape[1] * shape[1]
+    return flops / statistics.median(timed["syrk"]) / 1e9, flops / statistics.median(timed["gemm"]) / 1e9
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=3)
@@ -94,11 +140,31 @@ def main():
              f"{platform.system()} {platform.release()}; numpy {np.__version__}; {a.reps} alternating runs each.", "",
              "| case | superscope median s | numpy median s | ratio | superscope peak MB | numpy peak MB |",
              "|---|---|---|---|---|---|"]
+    large_lines = []
     out_dir = tempfile.mkdtemp(prefix="superscope-bench-")
+    rates = []
     try:
         for label, model_type, tensor, shape, dtype, analyzers, base_args in cases:
             directory = os.path.join(DATA, f"{model_type}-{shape[0]}x{shape[1]}-{dtype}")
             path = write_checkpoint(directory, model_type, tensor, shape, dtype, seed=7)
+            n, m = shape
+            large = n * m > 200_000_000
+            if not any(r[0] == shape for r in rates):
+                # The large head is timed on its first 16384 rows: its float32 copies would not fit.
+                syrk, gemm = gemm_rates(path, tensor, shape, a.reps, base_env, 16384 if large else n)
+                rates.append((shape, syrk, gemm))
+                print(f"{n} x {m}: numpy W^T W {syrk:.1f}, true GEMM {gemm:.1f} GFLOP/s (2 n m^2 flops)",
+                      file=sys.stderr)
+            if large:
+                # numpy would hold the head as float32 several times over (about 25 GB): superscope alone,
+                # once, against the time of one true GEMM of the whole head at numpy's measured rate.
+                out = os.path.join(out_dir, "large")
+                t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--out", out], env)
+                one_gemm = 2.0 * n * m * m / (rates[-1][2] * 1e9)
+                print(f"{label}: superscope {t:.1f} s, {mem:.0f} MB", file=sys.stderr)
+                large_lines.append(f"| {label} ({analyzers}) | {t:.1f} | {mem:.0f} | {one_gemm:.1f} | "
+                                   f"{t / one_gemm:.2f}x |")
+                continue
             ours, theirs, our_mem, their_mem = [], [], [], []
             for rep in range(a.reps):
                 out = os.path.join(out_dir, f"run{rep}")
@@ -114,6 +180,15 @@ def main():
                          f"{max(their_mem):.0f} |")
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
+    if large_lines:
+        lines += ["", "| case | superscope s | superscope peak MB | one true GEMM at numpy's rate, s | ratio |",
+                  "|---|---|---|---|---|"] + large_lines
+    lines.append("")
+    for (n, m), syrk, gemm in rates:
+        # numpy runs W^T W as ssyrk (about half a GEMM's multiply-adds): counted as 2 n m^2 flops, that is
+        # the effective rate at which numpy forms a Gram matrix; W^T V is the machine's true GEMM rate.
+        lines.append(f"GEMM rate, {n} x {m} float32: numpy W^T W {syrk:.1f} GFLOP/s, true GEMM W^T V {gemm:.1f} "
+                     f"GFLOP/s (2 n m^2 flops; one true GEMM of the head = {2.0 * n * m * m / gemm / 1e9:.3f} s)")
     report = "\n".join(lines) + "\n"
     print(report)
     with open(os.path.join(ROOT, "bench", "last-run.md"), "w") as f:

@@ -15,6 +15,7 @@ import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.Metric;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,13 @@ import java.util.Map;
  *
  * <p>Three passes over the matrix. The first is the row scan shared with {@code norms} (Java only):
  * norms, row states and the float64 column sums of the valid rows, hence the mean row. The second
- * builds each block's unit rows and centred unit rows (the rows minus the float64 mean, normalised; in
- * float64 until rounded to float32) and adds both to their Gram matrices (float32 GEMMs over the
- * upper block triangle only, summed in float64). The third computes each row's interference
- * I_i = u_i^T G u_i - 1. A row equal to the mean has no direction once centred and is left out of the
- * centred metrics. Metrics need at least two valid (two non-zero centred) rows and are NaN otherwise;
- * {@code inv_m} is always defined.
+ * builds each block's unit rows and centred unit rows ({@link UnitRows}: scaled and centred in the
+ * engine, or in float64 in Java where float32 would lose digits) and adds both to their Gram matrices
+ * (float32 GEMMs over the upper block triangle only, summed in float64). The third computes each row's
+ * interference I_i = u_i^T G u_i - 1. Each block's mapping is released as soon as the block is done, so
+ * a head of any size streams in bounded resident memory. A row equal to the mean has no direction once
+ * centred and is left out of the centred metrics. Metrics need at least two valid (two non-zero
+ * centred) rows and are NaN otherwise; {@code inv_m} is always defined.
  *
  * <p>Per-token column {@code interference}: I_i = sum_{j != i} (u_i . u_j)^2, NaN for invalid rows.
  */
@@ -39,6 +41,13 @@ public final class OverlapAnalyzer implements Analyzer {
     private static final List<String> METRICS = List.of("msq_overlap", "msq_overlap_centered", "inv_m",
             "welch_bound", "msq_times_m", "m_eff", "m_eff_centered", "interference_mean", "interference_max",
             "nonfinite_rows", "zero_rows");
+
+    /**
+     * Elements per block of the Gram passes: their temporaries are float32 engine arrays (128 MB at
+     * most), and larger blocks mean fewer GEMMs and fewer float64 accumulations of the m x m partial
+     * sums, which dominate for wide heads (an 8192-wide head is read 4096 rows at a time, not 512).
+     */
+    private static final long GRAM_BLOCK_ELEMENTS = 1L << 25;
 
     @Override
     public String name() {
@@ -60,7 +69,7 @@ public final class OverlapAnalyzer implements Analyzer {
     public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
         int n = RowCount.checked(matrix);
         RowScan scan = RowScans.of(matrix, options.blockRows());
-        RowBlocks blocks = new RowBlocks(matrix, options.blockRows());
+        RowBlocks blocks = new RowBlocks(matrix, options.blockRows(), GRAM_BLOCK_ELEMENTS);
         int m = matrix.cols();
         double[] interference = new double[n];
         Arrays.fill(interference, Double.NaN);
@@ -70,15 +79,16 @@ public final class OverlapAnalyzer implements Analyzer {
         try (NDManager root = TorchEngine.get().newManager();
              SymmetricGram gram = new SymmetricGram(root, m);
              SymmetricGram centredGram = new SymmetricGram(root, m)) {
-            UnitRows rows = new UnitRows(blocks, scan, scan.mean());
             long centred = 0;
-            for (int b = 0; b < blocks.blockCount(); b++) {
-                rows.prepare(b);
-                try (NDManager blockManager = root.newSubManager()) {
-                    gram.add(rows.unitArray(blockManager));
-                    centredGram.add(rows.centredArray(blockManager));
+            try (UnitRows rows = new UnitRows(blocks, scan, scan.mean())) {
+                for (int b = 0; b < blocks.blockCount(); b++) {
+                    try (NDManager blockManager = root.newSubManager()) {
+                        rows.prepare(b, blockManager);
+                        gram.add(rows.unitArray());
+                        centredGram.add(rows.centredArray());
+                    }
+                    centred += rows.centredCount();
                 }
-                centred += rows.centredCount();
             }
             Grams grams = new Grams(gram.frobeniusSquared(), centred, centredGram.frobeniusSquared());
             interference(blocks, scan, gram, root, interference);
@@ -99,28 +109,33 @@ public final class OverlapAnalyzer implements Analyzer {
      */
     private static void interference(RowBlocks blocks, RowScan scan, SymmetricGram gram, NDManager root,
                                      double[] interference) {
-        UnitRows rows = new UnitRows(blocks, scan, null);
         double[] norms = scan.norms();
         byte[] states = scan.states();
-        for (int b = 0; b < blocks.blockCount(); b++) {
-            int offset = (int) blocks.blockStart(b);
-            try (NDManager blockManager = root.newSubManager()) {
-                NDArray raw = normsInRange(scan, offset, blocks.blockLength(b))
-                        ? blocks.asEngineArray(b, blockManager) : null;
-                if (raw != null) {
-                    float[] quad = gram.quadraticForms(raw);
-                    for (int i = 0; i < quad.length; i++) {
-                        if (states[offset + i] == Block.VALID) {
-                            double r = norms[offset + i];
-                            interference[offset + i] = (double) quad[i] / (r * r) - 1.0;
+        try (UnitRows rows = new UnitRows(blocks, scan, null)) {
+            for (int b = 0; b < blocks.blockCount(); b++) {
+                int offset = (int) blocks.blockStart(b);
+                ByteBuffer raw = normsInRange(scan, offset, blocks.blockLength(b)) ? blocks.raw(b) : null;
+                try (NDManager blockManager = root.newSubManager()) {
+                    NDArray stored = raw == null ? null : blocks.asEngineArray(raw, blockManager);
+                    if (stored != null) {
+                        float[] quad = gram.quadraticForms(stored);
+                        for (int i = 0; i < quad.length; i++) {
+                            if (states[offset + i] == Block.VALID) {
+                                double r = norms[offset + i];
+                                interference[offset + i] = (double) quad[i] / (r * r) - 1.0;
+                            }
                         }
+                        continue;
                     }
-                    continue;
-                }
-                rows.prepare(b);
-                float[] quad = gram.quadraticForms(rows.unitArray(blockManager));
-                for (int k = 0; k < quad.length; k++) {
-                    interference[offset + rows.validRow(k)] = (double) quad[k] - 1.0;
+                    rows.prepare(b, blockManager);
+                    float[] quad = gram.quadraticForms(rows.unitArray());
+                    for (int k = 0; k < quad.length; k++) {
+                        interference[offset + rows.validRow(k)] = (double) quad[k] - 1.0;
+                    }
+                } finally {
+                    if (raw != null) {
+                        blocks.release(raw);
+                    }
                 }
             }
         }

@@ -69,6 +69,11 @@ public final class Matrices {
                 throw new BadInputException(file, "cannot map rows of " + name + ": " + e.getMessage(), e);
             }
         }
+
+        @Override
+        public void release(ByteBuffer rows) {
+            MappedBuffers.unmap(rows);
+        }
     }
 
     private record BufferMatrix(String name, DType dtype, long rows, int cols, ByteBuffer data)

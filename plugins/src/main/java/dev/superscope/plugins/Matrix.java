@@ -35,6 +35,15 @@ public interface Matrix {
     ByteBuffer rawRows(long first, int count);
 
     /**
+     * Tells the matrix that the caller is done with a block {@link #rawRows} returned and will not touch
+     * it (or anything viewing its memory) again, so that a mapping made for it can go now rather than
+     * when the garbage collector gets to it: a 2.5 GB head streamed block by block would otherwise keep
+     * every mapped page resident. The default does nothing.
+     */
+    default void release(ByteBuffer rows) {
+    }
+
+    /**
      * Decodes rows {@code first .. first+count-1} to float32 into {@code dst} (row-major, from its
      * position, which advances by {@code count * cols()}).
      */
@@ -84,6 +93,11 @@ public interface Matrix {
             public ByteBuffer rawRows(long first, int count) {
                 Matrices.checkBlock(this, first, count);
                 return whole.rawRows(first, count);
+            }
+
+            @Override
+            public void release(ByteBuffer rows) {
+                whole.release(rows);
             }
         };
     }

@@ -42,6 +42,52 @@ class MatricesTest {
         }
     }
 
+    /** Mappings of the file currently in this process's address space (Linux). */
+    private static long mappingsOf(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.endsWith(name)).count();
+    }
+
+    @Test
+    void releasedBlocksAreUnmappedAtOnce(@TempDir Path dir) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/maps")),
+                "needs /proc/self/maps to see the mappings");
+        int rows = 64;
+        int cols = 1024; // 4 KiB rows: each block is a whole number of pages
+        Path file = dir.resolve("m.bin");
+        ByteBuffer data = ByteBuffer.allocate(rows * cols * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows * cols; i++) {
+            data.putFloat(i);
+        }
+        Files.write(file, data.array());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Matrix m = Matrices.mapped("w", DType.F32, rows, cols, ch, file, 0);
+            ByteBuffer a = m.rawRows(0, 16);
+            ByteBuffer b = m.rawRows(16, 16);
+            assertEquals(2, mappingsOf(file), "one mapping per block");
+            m.release(a);
+            assertEquals(1, mappingsOf(file), "the released block is gone without waiting for a collection");
+            assertEquals(16 * cols, b.order(ByteOrder.LITTLE_ENDIAN).getFloat(0), "the other block still reads");
+            m.release(b);
+            m.release(b); // twice is harmless
+            assertEquals(0, mappingsOf(file));
+            assertEquals(40 * cols, m.rowsAsFloats(40, 1)[0], "new blocks map again after a release");
+        }
+    }
+
+    @Test
+    void releaseLeavesBuffersItDidNotMapAlone() {
+        Matrix m = Matrices.ofFloats("w", 4, 2, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
+        ByteBuffer block = m.rawRows(1, 2);
+        m.release(block);
+        m.firstRows(3).release(block);
+        assertEquals(3f, block.order(ByteOrder.LITTLE_ENDIAN).getFloat(0));
+        ByteBuffer direct = ByteBuffer.allocateDirect(64);
+        ByteBuffer slice = direct.slice(8, 8);
+        MappedBuffers.unmap(slice); // a view of someone else's memory: left to its owner
+        assertEquals(0, slice.get(0));
+    }
+
     @Test
     void firstRowsLimitsTheView() {
         Matrix m = Matrices.ofFloats("w", 4, 2, new float[] {1, 2, 3, 4, 5, 6, 7, 8});

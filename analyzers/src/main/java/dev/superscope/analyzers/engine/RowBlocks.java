@@ -46,6 +46,17 @@ public final class RowBlocks {
      * @throws BadInputException when the dtype cannot be analysed or the matrix has no columns
      */
     public RowBlocks(Matrix matrix, int requestedRows) {
+        this(matrix, requestedRows, MAX_BLOCK_ELEMENTS);
+    }
+
+    /**
+     * Blocks of at most {@code requestedRows} rows and {@code maxElements} elements of {@code matrix}
+     * (at least one row each): for passes whose per-block temporaries are float32 engine arrays rather
+     * than float64 Java ones, and which gain from fewer, larger GEMMs.
+     *
+     * @throws BadInputException when the dtype cannot be analysed or the matrix has no columns
+     */
+    public RowBlocks(Matrix matrix, int requestedRows, long maxElements) {
         this.matrix = matrix;
         this.dtype = matrix.dtype();
         try {
@@ -60,7 +71,7 @@ public final class RowBlocks {
         if (matrix.rows() < 0) {
             throw new BadInputException(null, "matrix " + matrix.name() + " has a negative row count");
         }
-        long limit = MAX_BLOCK_ELEMENTS / cols;
+        long limit = maxElements / cols;
         this.blockRows = (int) Math.max(1, Math.min(Math.max(1, requestedRows), limit));
     }
 
@@ -110,19 +121,23 @@ public final class RowBlocks {
     }
 
     /**
-     * Block {@code index} as a FLOAT32 engine array over the block's own bytes (no copy), when the
-     * matrix is F32 and serves the block as a direct buffer (a memory mapping); null otherwise. Rows
-     * are as stored: invalid rows included.
+     * Hands a block from {@link #raw} back to the matrix once nothing will read it (or an engine array
+     * over it) again, so its mapping goes now: see {@link Matrix#release}.
      */
-    public NDArray asEngineArray(int index, NDManager manager) {
-        if (dtype != DType.F32) {
+    public void release(ByteBuffer raw) {
+        matrix.release(raw);
+    }
+
+    /**
+     * A block from {@link #raw} as a FLOAT32 engine array over the block's own bytes (no copy), when the
+     * matrix is F32 and the block is a direct buffer (a memory mapping); null otherwise. Rows are as
+     * stored: invalid rows included.
+     */
+    public NDArray asEngineArray(ByteBuffer raw, NDManager manager) {
+        if (dtype != DType.F32 || !raw.isDirect() || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             return null;
         }
-        int count = blockLength(index);
-        ByteBuffer raw = raw(index);
-        if (!raw.isDirect() || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-            return null;
-        }
+        int count = (int) (raw.remaining() / matrix.rowBytes());
         ByteBuffer exact = raw.duplicate().position(0).limit(Math.multiplyExact(count, cols * Float.BYTES)).slice()
                 .order(ByteOrder.nativeOrder());
         return manager.create(exact, new Shape(count, cols), DataType.FLOAT32);

@@ -64,6 +64,7 @@ public record RowScan(double[] norms, byte[] states, long validRows, long nonFin
                 }
                 partial[p] = s;
             });
+            blocks.release(raw);
             for (double[] s : partial) {
                 for (int j = 0; j < cols; j++) {
                     sums[j] += s[j];

@@ -21,7 +21,7 @@ import java.util.Arrays;
 public final class SymmetricGram implements AutoCloseable {
     /** Panels narrower than this lose more to small GEMMs than the saved flops bring. */
     private static final int MIN_PANEL = 96;
-    private static final int MAX_PANELS = 8;
+    private static final int MAX_PANELS = 32;
     private static final int[] ROW_AXIS = {1};
 
     private final int m;

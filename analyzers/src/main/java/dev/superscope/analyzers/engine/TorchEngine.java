@@ -26,11 +26,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class TorchEngine {
     /** System property overriding the number of intra-op threads. */
     public static final String THREADS_PROPERTY = "superscope.threads";
+    private static final String JNA_LIBRARY_PATH = "jna.platform.library.path";
 
     static {
         // Before any DJL class is initialised: no usage reporting, no download attempts.
         System.setProperty("OPT_OUT_TRACKING", "true");
         System.setProperty("ai.djl.offline", "true");
+        // DJL looks for a CUDA runtime through JNA, whose first use on Linux runs `ldconfig -p` in a child
+        // process to learn the library path (a tenth of a second of start-up). The engine here is the CPU
+        // build, so the system directories are enough; a path the user set is kept.
+        if (System.getProperty(JNA_LIBRARY_PATH) == null) {
+            System.setProperty(JNA_LIBRARY_PATH, "/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu:/usr/lib64:/lib64:/usr/lib:/lib");
+        }
     }
 
     private static volatile TorchEngine instance;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.superscope.plugins.DType;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,26 +12,43 @@ import java.nio.FloatBuffer;
 
 /**
  * Builds, for one row block at a time, the float32 unit rows u_i = w_i / r_i of the valid rows and,
- * given the mean row, the centred unit rows (w_i - mean) / ||w_i - mean||, in Java over every core,
- * into two reusable direct buffers the engine wraps without copying.
+ * given the mean row, the centred unit rows (w_i - mean) / ||w_i - mean||, as engine arrays.
  *
- * <p>Everything before the final rounding to float32 is float64: values are exact in float64, the
- * mean is the float64 mean, centring and normalising lose nothing to a large shared offset. A valid
- * row equal to the mean has no direction once centred and is left out of the centred rows.
+ * <p>Two routes give the same rows to float32 rounding. The engine route, for blocks whose rows are all
+ * valid with norms in [1e-12, 1e12], scales and centres inside the engine: F32 blocks are used where they
+ * are mapped, F16 and BF16 are widened in Java (exactly) into one reused buffer. Centring there subtracts
+ * the mean rounded to float32, which moves every centred row by the same rounding error delta; the route
+ * is taken only when ||delta|| is at most 2^-22 of every centred norm, i.e. no larger than the float32
+ * rounding of the rows themselves. Every other block (invalid rows, extreme norms, F64, a mean that is
+ * large against the rows' spread, a row equal to the mean) takes the Java route: float64 until the final
+ * rounding, valid rows only, rows without a direction once centred left out of the centred rows.
  *
- * <p>The buffers are reused: arrays from {@link #unitArray}/{@link #centredArray} are valid until the
- * next {@link #prepare}.
+ * <p>Arrays from {@link #prepare} belong to the manager given and are valid until the next
+ * {@link #prepare}; close that manager before preparing the next block, and close this object at the
+ * end, so each block's mapping is released as soon as nothing can read it.
  */
-public final class UnitRows {
+public final class UnitRows implements AutoCloseable {
+    /** ||delta|| / s_i above this sends a block to the float64 route (float32 rows round at 2^-24). */
+    private static final double CENTRING_TOLERANCE = 0x1p-22;
+    private static final double MIN_NORM = 1e-12;
+    private static final double MAX_NORM = 1e12;
+
     private final RowBlocks blocks;
     private final RowScan scan;
     private final double[] mean;
+    private final float[] mean32;
+    private final double meanRounding;
     private final int cols;
     private ByteBuffer unit;
     private ByteBuffer centred;
+    private ByteBuffer widened;
+    private ByteBuffer mapped;
     private int[] validRows = new int[0];
     private int validCount;
     private int centredCount;
+    private NDArray unitArray;
+    private NDArray centredArray;
+    private boolean inEngine;
 
     /**
      * A builder over {@code blocks}, with the norms and row states of {@code scan}; {@code mean} is the
@@ -41,14 +59,27 @@ public final class UnitRows {
         this.scan = scan;
         this.mean = mean;
         this.cols = blocks.cols();
+        if (mean == null) {
+            this.mean32 = null;
+            this.meanRounding = 0;
+        } else {
+            this.mean32 = new float[cols];
+            double squares = 0;
+            for (int j = 0; j < cols; j++) {
+                mean32[j] = (float) mean[j];
+                double d = mean32[j] - mean[j];
+                squares += d * d;
+            }
+            this.meanRounding = Math.sqrt(squares);
+        }
     }
 
-    /** Builds block {@code index}'s unit rows (and centred unit rows when a mean was given). */
-    public void prepare(int index) {
+    /** Builds block {@code index}'s unit rows (and centred unit rows when a mean was given) in {@code manager}. */
+    public void prepare(int index, NDManager manager) {
+        releaseMapping();
         int first = (int) blocks.blockStart(index);
         int count = blocks.blockLength(index);
         byte[] states = scan.states();
-        double[] norms = scan.norms();
         if (validRows.length < count) {
             validRows = new int[count];
         }
@@ -59,21 +90,115 @@ public final class UnitRows {
             }
         }
         validCount = k;
+        mapped = blocks.raw(index);
+        inEngine = k == count && k > 0 && normsInRange(first, count) && inEngine(first, count, manager);
+        if (!inEngine) {
+            inJava(first, manager);
+        }
+    }
+
+    private boolean normsInRange(int first, int count) {
+        double[] norms = scan.norms();
+        for (int i = first; i < first + count; i++) {
+            if (!(norms[i] >= MIN_NORM && norms[i] <= MAX_NORM)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The engine route; false (nothing kept) when the block must take the Java route. */
+    private boolean inEngine(int first, int count, NDManager manager) {
+        NDArray rows = asFloat32(count, manager);
+        if (rows == null) {
+            return false;
+        }
+        double[] norms = scan.norms();
+        float[] inverse = new float[count];
+        for (int i = 0; i < count; i++) {
+            inverse[i] = (float) (1.0 / norms[first + i]);
+        }
+        try (NDArray scale = manager.create(inverse, new Shape(count, 1))) {
+            unitArray = rows.mul(scale);
+        }
+        if (mean == null) {
+            centredArray = null;
+            centredCount = 0;
+            return true;
+        }
+        NDArray diff = null;
+        try (NDArray m = manager.create(mean32, new Shape(1, cols))) {
+            diff = rows.sub(m);
+            try (NDArray s = diff.norm(2, new int[] {1}, true)) {
+                float[] norm = s.toFloatArray();
+                double smallest = Double.POSITIVE_INFINITY;
+                for (float v : norm) {
+                    smallest = Math.min(smallest, v);
+                }
+                if (!(smallest >= MIN_NORM && smallest <= MAX_NORM && meanRounding <= CENTRING_TOLERANCE * smallest)) {
+                    diff.close();
+                    unitArray.close();
+                    return false;
+                }
+                centredArray = diff.divi(s);
+                centredCount = count;
+                return true;
+            }
+        } catch (RuntimeException e) {
+            if (diff != null) {
+                diff.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The block as a FLOAT32 engine array (the mapping itself for F32), or null for F64. */
+    private NDArray asFloat32(int count, NDManager manager) {
+        NDArray stored = blocks.asEngineArray(mapped, manager);
+        DType dtype = blocks.dtype();
+        if (stored != null || (dtype != DType.F16 && dtype != DType.BF16 && dtype != DType.F32)) {
+            return stored;
+        }
+        Shape shape = new Shape(count, cols);
+        int bytes = Math.multiplyExact(count, cols * Float.BYTES);
+        widened = ensure(widened, bytes);
+        ByteBuffer src = mapped;
+        ByteBuffer dst = widened;
+        int ranges = RowBlocks.ranges(count);
+        int rowBytes = cols * dtype.byteSize();
+        RowBlocks.forRanges(count, ranges, p -> {
+            int from = RowBlocks.rangeStart(count, ranges, p);
+            int to = RowBlocks.rangeStart(count, ranges, p + 1);
+            ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(from * rowBytes);
+            FloatBuffer out = dst.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().position(from * cols);
+            blocks.decoder().decode(in, (to - from) * cols, out);
+        });
+        return manager.create(exact(widened, bytes), shape, DataType.FLOAT32);
+    }
+
+    /** The float64 route over the valid rows. */
+    private void inJava(int first, NDManager manager) {
         long bytes = (long) validCount * cols * Float.BYTES;
         unit = ensure(unit, bytes);
         if (mean != null) {
             centred = ensure(centred, bytes);
         }
-        if (validCount == 0) {
-            centredCount = 0;
-            return;
-        }
         int valid = validCount;
-        ByteBuffer raw = blocks.raw(index);
+        boolean[] directionless = new boolean[valid];
+        if (valid > 0) {
+            fillInJava(first, valid, directionless);
+        }
+        centredCount = mean == null ? 0 : compact(directionless);
+        unitArray = wrap(unit, validCount, manager);
+        centredArray = mean == null ? null : wrap(centred, centredCount, manager);
+    }
+
+    private void fillInJava(int first, int valid, boolean[] directionless) {
+        double[] norms = scan.norms();
+        ByteBuffer raw = mapped;
         ByteBuffer unitBuffer = unit;
         ByteBuffer centredBuffer = centred;
         int ranges = RowBlocks.ranges(valid);
-        boolean[] directionless = new boolean[valid];
         int[] rows = validRows;
         RowBlocks.forRanges(valid, ranges, p -> {
             RowBlocks.Reader reader = blocks.reader(raw);
@@ -105,7 +230,6 @@ public final class UnitRows {
                 }
             }
         });
-        centredCount = mean == null ? 0 : compact(directionless);
     }
 
     /** Moves the centred rows that have a direction to the front, in order; returns how many there are. */
@@ -126,6 +250,11 @@ public final class UnitRows {
         return kept;
     }
 
+    /** Whether the prepared block took the engine route (else the float64 Java route). */
+    public boolean preparedInEngine() {
+        return inEngine;
+    }
+
     /** Valid rows in the prepared block. */
     public int validCount() {
         return validCount;
@@ -141,24 +270,27 @@ public final class UnitRows {
         return centredCount;
     }
 
-    /** The unit rows as a {@code validCount x cols} FLOAT32 array in {@code manager}, over the buffer. */
-    public NDArray unitArray(NDManager manager) {
-        return wrap(unit, validCount, manager);
+    /** The unit rows of the prepared block, {@code validCount x cols} FLOAT32. */
+    public NDArray unitArray() {
+        return unitArray;
     }
 
-    /** The centred unit rows as a {@code centredCount x cols} FLOAT32 array in {@code manager}. */
-    public NDArray centredArray(NDManager manager) {
+    /** The centred unit rows of the prepared block, {@code centredCount x cols} FLOAT32. */
+    public NDArray centredArray() {
         if (mean == null) {
             throw new IllegalStateException("no mean was given: there are no centred rows");
         }
-        return wrap(centred, centredCount, manager);
+        return centredArray;
     }
 
     private NDArray wrap(ByteBuffer buffer, int rows, NDManager manager) {
-        int bytes = Math.multiplyExact(rows, cols * Float.BYTES);
-        ByteBuffer exact = buffer.duplicate().order(ByteOrder.nativeOrder()).position(0).limit(bytes).slice()
+        return manager.create(exact(buffer, Math.multiplyExact(rows, cols * Float.BYTES)), new Shape(rows, cols),
+                DataType.FLOAT32);
+    }
+
+    private static ByteBuffer exact(ByteBuffer buffer, int bytes) {
+        return buffer.duplicate().order(ByteOrder.nativeOrder()).position(0).limit(bytes).slice()
                 .order(ByteOrder.nativeOrder());
-        return manager.create(exact, new Shape(rows, cols), DataType.FLOAT32);
     }
 
     private static ByteBuffer ensure(ByteBuffer buffer, long bytes) {
@@ -166,5 +298,20 @@ public final class UnitRows {
             return ByteBuffer.allocateDirect((int) Math.max(bytes, Float.BYTES)).order(ByteOrder.nativeOrder());
         }
         return buffer;
+    }
+
+    private void releaseMapping() {
+        unitArray = null;
+        centredArray = null;
+        if (mapped != null) {
+            blocks.release(mapped);
+            mapped = null;
+        }
+    }
+
+    /** Releases the last block's mapping; the arrays of the last {@link #prepare} must no longer be used. */
+    @Override
+    public void close() {
+        releaseMapping();
     }
 }

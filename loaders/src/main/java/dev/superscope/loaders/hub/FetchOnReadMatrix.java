@@ -58,4 +58,12 @@ final class FetchOnReadMatrix implements Matrix {
         }
         return m.rawRows(first, count);
     }
+
+    @Override
+    public void release(ByteBuffer rows) {
+        Matrix m = fetched;
+        if (m != null) {
+            m.release(rows);
+        }
+    }
 }
