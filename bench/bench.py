@@ -5,10 +5,9 @@ Generates the inputs (a GPT-2-small-shaped head, and with --large a Qwen2.5-72B-
 then runs `./superscope analyze` and ../shared/bench/baseline_numpy.py alternately, each timed from
 process start to its output (the JVM and engine start-up included), and prints medians and ratios as a
 Markdown table (also written to bench/last-run.md). Peak resident memory is read from each child's
-rusage. In the same run it measures the machine's GEMM rate: numpy's float32 `w.T @ w` on the
-GPT-2-sized head (median of --reps after one warm-up, in a child with the baseline's environment),
-counted as 2 n m^2 flops, with the time of one such product, to compare the analyzers' compute with.
-Usage:
+rusage. The first line is start-up alone (a 1000 x 16 head), so the fixed cost of each tool is visible.
+The large head runs once, superscope alone (numpy would need about 25 GB), against the time one true
+float32 GEMM of the whole head takes at numpy's rate measured on its first 16384 rows. Usage:
 
   python3 bench/bench.py [--reps 3] [--pairwise] [--large] [--baseline ../shared/bench/baseline_numpy.py]
 """
@@ -127,7 +126,10 @@ def main():
     # numpy must use every core as Superscope does; OPENBLAS_CORETYPE pins an old kernel on some machines.
     base_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
 
-    cases = [("gpt2-small head 50257x768 F32", "gpt2", "transformer.wte.weight", (50257, 768), "F32",
+    # The first case is start-up alone (JVM, plugins, PyTorch; Python, numpy): a head too small to compute on.
+    cases = [("start-up only: 1000x16 F32", "gpt2", "transformer.wte.weight", (1000, 16), "F32",
+              "norms,overlap", []),
+             ("gpt2-small head 50257x768 F32", "gpt2", "transformer.wte.weight", (50257, 768), "F32",
               "norms,overlap", [])]
     if a.pairwise:
         cases.append(("gpt2-small head, pairwise + decode-error", "gpt2", "transformer.wte.weight", (50257, 768),
@@ -149,7 +151,7 @@ def main():
             path = write_checkpoint(directory, model_type, tensor, shape, dtype, seed=7)
             n, m = shape
             large = n * m > 200_000_000
-            if not any(r[0] == shape for r in rates):
+            if n >= 10000 and not any(r[0] == shape for r in rates):
                 # The large head is timed on its first 16384 rows: its float32 copies would not fit.
                 syrk, gemm = gemm_rates(path, tensor, shape, a.reps, base_env, 16384 if large else n)
                 rates.append((shape, syrk, gemm))
