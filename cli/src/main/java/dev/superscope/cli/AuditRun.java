@@ -70,7 +70,6 @@ final class AuditRun {
      */
     int run(List<Target> targets, Path outDir, boolean force, boolean fit) {
         List<Analyzer> analyzers = settings.analyzers(plugins);
-        EngineWarmUp.startFor(analyzers); // loads PyTorch while the first checkpoint opens
         List<MatrixKind> kinds = settings.kinds();
         RowSelection rows = settings.rowSelection();
         AnalysisOptions options = new AnalysisOptions(settings.tau, 4096, 200, Map.of());
@@ -130,6 +129,7 @@ final class AuditRun {
                        List<MatrixKind> kinds, RowSelection rows, AnalysisOptions options) {
         progress.start(prefix + ": opening " + target.location());
         LoadedModel model = ModelOpener.load(target.location(), plugins, target.loader());
+        EngineWarmUp.startFor(analyzers); // loads PyTorch during the row scan; see EngineWarmUp for why not sooner
         try {
             progress.done();
             model.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));

@@ -10,8 +10,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        OfflineSettings.apply();
-        EarlyEngineStart.startIfNeeded(args);
         int code;
         try {
             code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));

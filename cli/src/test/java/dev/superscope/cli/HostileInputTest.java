@@ -288,9 +288,11 @@ class HostileInputTest {
         Cli c = Cli.run("analyze", clean.toString(), "--out", tmp.resolve("out2").toString());
         assertEquals(0, c.code(), c.err());
         Map<String, String> reference = rows(tmp.resolve("out2")).get(0);
+        // Equal to float32 rounding: blocks holding excluded rows are normalised in float64 in Java, clean
+        // blocks in the engine in float32, so the last bits of a unit row may differ.
         for (String metric : List.of("msq_overlap", "m_eff", "welch_bound", "msq_overlap_centered")) {
             assertEquals(Double.parseDouble(reference.get(metric)), Double.parseDouble(row.get(metric)),
-                    1e-9 * Math.abs(Double.parseDouble(reference.get(metric))), metric);
+                    1e-6 * Math.abs(Double.parseDouble(reference.get(metric))), metric);
         }
     }
 

@@ -73,8 +73,10 @@ public final class TorchEngine {
 
     /**
      * Starts the engine on a background thread, at most once per process, so that loading the native
-     * library (over half a second) overlaps with opening the checkpoint and the Java-only row scan
-     * instead of delaying the first GEMM. A failure here is silent: {@link #get} retries and reports it.
+     * library (over half a second) overlaps with the Java-only row scan instead of delaying the first
+     * GEMM. Other threads stall on their first call of any not yet linked native method while it loads
+     * (see {@link dev.superscope.analyzers.EngineWarmUp}). A failure here is silent: {@link #get} retries
+     * and reports it.
      *
      * <p>The process must not exit while PyTorch is still initialising (its static destructors would
      * run under the loading thread and crash the JVM), so a shutdown hook waits for the start to finish.
