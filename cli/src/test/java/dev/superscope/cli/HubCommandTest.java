@@ -146,6 +146,18 @@ class HubCommandTest {
         assertTrue(Files.readString(tmp.resolve("out2/models.csv")).contains("m16"));
     }
 
+    /** A forward pass over the hub reads every weight, 1-D ones included, and gives the local logits. */
+    @Test
+    void logitsOfAHubIdMatchTheLocalCheckpoint() throws IOException {
+        Cli local = Cli.run("logits", model.toString(), "--ids", "3,1,4,1,5", "--json");
+        assertEquals(0, local.code(), local.err());
+        Cli remote = Cli.run("logits", "org/gpt2-m16", "--ids", "3,1,4,1,5", "--json");
+        assertEquals(0, remote.code(), remote.err());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(local.out()), json.readTree(remote.out()));
+        assertTrue(paths.stream().anyMatch(p -> p.endsWith("/model.safetensors")), "the weights came from the hub");
+    }
+
     @Test
     void offlineMissIsOneLineNamingWhatIsMissing() {
         System.setProperty("superscope.env.HF_HUB_OFFLINE", "1");

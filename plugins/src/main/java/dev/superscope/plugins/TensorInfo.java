@@ -39,6 +39,30 @@ public record TensorInfo(String name, DType dtype, long[] shape, String source) 
         return n;
     }
 
+    /**
+     * Rows of the tensor as {@link TensorStore#view} serves it (rank 1 or more): 1 for a 1-D tensor, the
+     * first dimension otherwise.
+     */
+    public long viewRows() {
+        return shape.length == 1 ? 1 : shape[0];
+    }
+
+    /**
+     * Elements per row as {@link TensorStore#view} serves it (rank 1 or more): the whole of a 1-D tensor,
+     * the product of the dimensions after the first otherwise; -1 on overflow.
+     */
+    public long viewCols() {
+        long n = 1;
+        for (int d = shape.length == 1 ? 0 : 1; d < shape.length; d++) {
+            try {
+                n = Math.multiplyExact(n, shape[d]);
+            } catch (ArithmeticException e) {
+                return -1;
+            }
+        }
+        return n;
+    }
+
     /** Bytes the data occupies, or -1 on overflow. */
     public long byteSize() {
         long n = elementCount();

@@ -109,6 +109,31 @@ final class RemoteSafetensorsStore implements TensorStore {
         return new FetchOnReadMatrix(name, entry.dtype(), shape[0], (int) shape[1], () -> local(entry).matrix(name));
     }
 
+    /**
+     * Any tensor as rows (1-D as 1 x n, N-D as {@code shape[0]} x the rest), fetched like {@link #matrix}
+     * the first time rows are read: the small tensors of a forward pass (biases, norms) as well as its
+     * matrices. Refused before anything is downloaded when it cannot be viewed.
+     */
+    @Override
+    public synchronized Matrix view(String name) {
+        if (closed) {
+            throw new IllegalStateException(file + " is closed");
+        }
+        SafetensorsHeader.Entry entry = header.entry(name).orElseThrow(() -> new BadInputException(
+                Path.of(file.toString()), "no tensor named \"" + name + "\" among its " + header.size() + " tensors"));
+        if (entry.shape().length == 2) {
+            return matrix(name);
+        }
+        TensorInfo info = entry.toTensorInfo(file.toString());
+        if (info.rank() == 0 || !entry.dtype().isDecodable() || info.viewCols() < 0
+                || info.viewCols() > Integer.MAX_VALUE) {
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + entry.dtype()
+                    + info.shapeString() + "; rows need at least 1 dimension and a float dtype");
+        }
+        return new FetchOnReadMatrix(name, entry.dtype(), info.viewRows(), (int) info.viewCols(),
+                () -> local(entry).view(name));
+    }
+
     private synchronized SafetensorsStore local(SafetensorsHeader.Entry entry) {
         if (closed) {
             throw new IllegalStateException(file + " is closed");

@@ -4,6 +4,7 @@ import dev.superscope.loaders.safetensors.SafetensorsHeader;
 import dev.superscope.loaders.safetensors.SafetensorsStore;
 import dev.superscope.loaders.torch.TensorLayout;
 import dev.superscope.loaders.torch.TorchZipIndex;
+import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorStore;
@@ -71,6 +72,31 @@ final class RemoteTorchStore implements TensorStore {
         long[] shape = layout.shape();
         return new FetchOnReadMatrix(name, layout.dtype(), shape[0], (int) shape[1],
                 () -> local(layout).matrix(name));
+    }
+
+    /**
+     * Any tensor as rows (1-D as 1 x n, N-D as {@code shape[0]} x the rest), fetched into the cache the
+     * first time rows are read, as {@link #matrix} does: the small tensors of a forward pass as well as
+     * its matrices. Refused before anything is downloaded when it cannot be viewed (a scalar, a dtype
+     * that is not a float, or a strided tensor of other than 2 dimensions).
+     */
+    @Override
+    public synchronized Matrix view(String name) {
+        checkOpen();
+        TensorInfo info = index.find(name).orElseThrow(() -> new BadInputException(Path.of(file.toString()),
+                "no tensor named \"" + name + "\""));
+        if (info.rank() == 2) {
+            return matrix(name);
+        }
+        TensorLayout layout = index.layout(name).orElseThrow();
+        if (info.rank() == 0 || !info.dtype().isDecodable() || !layout.isContiguous() || info.viewCols() < 0
+                || info.viewCols() > Integer.MAX_VALUE) {
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + info.dtype()
+                    + info.shapeString() + (layout.isContiguous() ? "" : ", strided")
+                    + "; rows need at least 1 dimension, a float dtype and, beyond 2 dimensions, contiguous storage");
+        }
+        return new FetchOnReadMatrix(name, info.dtype(), info.viewRows(), (int) info.viewCols(),
+                () -> local(layout).view(name));
     }
 
     private synchronized SafetensorsStore local(TensorLayout layout) {

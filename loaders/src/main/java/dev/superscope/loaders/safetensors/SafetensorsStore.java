@@ -150,12 +150,10 @@ public final class SafetensorsStore implements TensorStore {
         if (!e.dtype().isDecodable()) {
             throw new BadInputException(file, tensor + " has dtype " + e.dtype() + ", which cannot be read as rows");
         }
-        long rows = shape.length == 1 ? 1 : shape[0];
-        long cols = 1;
-        for (int d = shape.length == 1 ? 0 : 1; d < shape.length; d++) {
-            cols *= shape[d];
-        }
-        if (cols > Integer.MAX_VALUE) {
+        TensorInfo info = e.toTensorInfo(file.toString());
+        long rows = info.viewRows();
+        long cols = info.viewCols();
+        if (cols < 0 || cols > Integer.MAX_VALUE) {
             throw new BadInputException(file, tensor + " has shape " + Arrays.toString(shape)
                     + "; a row of more than " + Integer.MAX_VALUE + " elements cannot be viewed");
         }

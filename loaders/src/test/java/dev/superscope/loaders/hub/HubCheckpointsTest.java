@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.loaders.safetensors.SafetensorsHeader;
 import dev.superscope.loaders.safetensors.SafetensorsWriter;
+import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
@@ -124,6 +125,41 @@ class HubCheckpointsTest {
             assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
         }
         assertEquals(before, hub.bytesServed.get());
+    }
+
+    /** A forward pass reads 1-D and N-D weights too: fetched alone, the first time rows are read, through view(). */
+    @Test
+    void weightsOfAnyRankAreFetchedAloneThroughView() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("src").resolve("fw"));
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        float[] bias = values(64, 2);
+        float[] cube = values(2 * 3 * 4, 3);
+        new SafetensorsWriter()
+                .floats(HEAD, DType.F32, new long[]{4096, 64}, values(4096 * 64, 1))
+                .floats("transformer.ln_f.bias", DType.F32, new long[]{64}, bias)
+                .floats("cube", DType.F32, new long[]{2, 3, 4}, cube)
+                .floats("scale", DType.F32, new long[]{}, new float[]{0.5f})
+                .write(dir.resolve("model.safetensors"));
+        hub.add("org/fw", dir);
+        try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/fw").orElseThrow(), "org/fw", settings(null),
+                DownloadListener.NONE)) {
+            long before = hub.bytesServed.get();
+            Matrix b = c.tensors().view("transformer.ln_f.bias");
+            assertEquals(1, b.rows());
+            assertEquals(64, b.cols());
+            assertEquals(before, hub.bytesServed.get(), "nothing fetched before rows are read");
+            assertArrayEquals(bias, allRows(b));
+            assertEquals(64 * 4, hub.bytesServed.get() - before, "only the bias's bytes");
+            Matrix cubeRows = c.tensors().view("cube");
+            assertEquals(2, cubeRows.rows());
+            assertEquals(12, cubeRows.cols());
+            assertArrayEquals(cube, allRows(cubeRows));
+            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().view(HEAD)));
+            long beforeScalar = hub.bytesServed.get();
+            BadInputException scalar = assertThrows(BadInputException.class, () -> c.tensors().view("scale"));
+            assertTrue(scalar.getMessage().contains("scale"), scalar.getMessage());
+            assertEquals(beforeScalar, hub.bytesServed.get(), "refused before anything is fetched");
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.loaders.safetensors.SafetensorsHeader;
 import dev.superscope.loaders.torch.TorchZipStore;
+import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
@@ -170,6 +171,32 @@ class HubTorchBinTest {
         SafetensorsHeader h = SafetensorsHeader.read(cached);
         assertEquals(1, h.size());
         assertEquals(4096L * 64 * 4, h.dataLength());
+    }
+
+    /** A forward pass reads 1-D weights too: fetched alone, the first time rows are read, through view(). */
+    @Test
+    void oneDimensionalWeightsAreFetchedAloneThroughView() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("src/big"));
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Path bin = dir.resolve("pytorch_model.bin");
+        bigBin(bin);
+        hub.add("org/big", dir);
+        try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", settings())) {
+            long before = hub.bytesFor("pytorch_model.bin");
+            Matrix norm = c.tensors().view("transformer.ln_f.weight");
+            assertEquals(1, norm.rows());
+            assertEquals(64, norm.cols());
+            assertEquals(before, hub.bytesFor("pytorch_model.bin"), "nothing fetched before rows are read");
+            assertArrayEquals(values(64, 4), allRows(norm));
+            assertArrayEquals(allRows(local.view("transformer.ln_f.weight")), allRows(norm));
+            long fetched = hub.bytesFor("pytorch_model.bin") - before;
+            assertTrue(fetched >= 64 * 4 && fetched <= 64 * 4 + 30 + 64, "the weight and its storage's local header: "
+                    + fetched);
+            // Two dimensions go through matrix(), strided ones gathered as before.
+            assertArrayEquals(allRows(local.matrix(TRANSPOSED)), allRows(c.tensors().view(TRANSPOSED)));
+            BadInputException absent = assertThrows(BadInputException.class, () -> c.tensors().view("no.such"));
+            assertTrue(absent.getMessage().contains("no.such"), absent.getMessage());
+        }
     }
 
     @Test
