@@ -12,6 +12,7 @@ import dev.superscope.analyzers.engine.UnitRows;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
+import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.Metric;
 
@@ -114,7 +115,8 @@ public final class OverlapAnalyzer implements Analyzer {
         try (UnitRows rows = new UnitRows(blocks, scan, null)) {
             for (int b = 0; b < blocks.blockCount(); b++) {
                 int offset = (int) blocks.blockStart(b);
-                ByteBuffer raw = normsInRange(scan, offset, blocks.blockLength(b)) ? blocks.raw(b) : null;
+                ByteBuffer raw = blocks.dtype() == DType.F32 && normsInRange(scan, offset, blocks.blockLength(b))
+                        ? blocks.raw(b) : null;
                 try (NDManager blockManager = root.newSubManager()) {
                     NDArray stored = raw == null ? null : blocks.asEngineArray(raw, blockManager);
                     if (stored != null) {
