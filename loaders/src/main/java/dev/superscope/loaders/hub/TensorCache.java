@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -42,6 +45,8 @@ import java.util.function.Supplier;
  *   <li>{@code <tensor>.safetensors.part}: a download in progress: the one-tensor header, then the bytes
  *       received so far. An interrupted download resumes from its length with a Range request; the
  *       finished file is renamed into place.</li>
+ *   <li>{@code <tensor>.safetensors.lock}: an empty file whose lock the run fetching the tensor holds, so
+ *       that runs sharing the cache take turns (left in place; the lock, not the file, is what counts).</li>
  * </ul>
  * A cached tensor is used only when its header declares the name, dtype, shape and byte length the
  * remote header does and the file holds exactly that many bytes; otherwise it is fetched again.
@@ -50,6 +55,8 @@ public final class TensorCache {
     private static final String HEADER_FILE = "header.bin";
     /** Where the byte ranges that index a PyTorch zip are kept. */
     static final String RANGES_FILE = "zip-ranges.bin";
+    /** Per lock file, the lock this process's threads take before the file lock. */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
     private final Path root;
 
     /** A cache rooted at {@code root} (created when first written). */
@@ -194,7 +201,16 @@ public final class TensorCache {
                     + file + " is not cached (looked for " + target + "); run once without --offline/HF_HUB_OFFLINE"
                     + " to fetch its " + entry.byteLength() + " bytes");
         }
-        long absoluteStart = startOnMiss.getAsLong();
+        return exclusively(target, () -> {
+            if (Files.isRegularFile(target) && matches(target, entry)) {
+                return target; // another run fetched it while this one waited
+            }
+            return fetch(file, entry, startOnMiss.getAsLong(), client, target);
+        });
+    }
+
+    private Path fetch(RemoteFile file, SafetensorsHeader.Entry entry, long absoluteStart, HubClient client,
+                       Path target) {
         byte[] head = oneTensorHeader(entry);
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
@@ -231,6 +247,30 @@ public final class TensorCache {
     }
 
     /**
+     * Runs {@code fetch} holding the tensor's lock, so two runs sharing the cache never write the same
+     * {@code .part} file at once: the later one waits, then finds the tensor cached. Threads of this
+     * process queue on an in-process lock (a JVM cannot hold two file locks on one file), processes on a
+     * file lock on {@code <tensor>.safetensors.lock}, which the operating system releases if a run dies.
+     */
+    private static Path exclusively(Path target, Supplier<Path> fetch) {
+        Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+        ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+                k -> new ReentrantLock());
+        local.lock();
+        try {
+            Files.createDirectories(target.getParent());
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = channel.lock()) {
+                return fetch.get();
+            }
+        } catch (IOException e) {
+            throw SnapshotWriter.cannotWrite(lockFile, e);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    /**
      * The cached one-tensor file for a tensor whose elements are not row-major in the remote file (a
      * strided PyTorch view): the bytes it spans remotely, {@code [extent[0], extent[1])}, are downloaded
      * into {@code <tensor>.safetensors.strided.part} (resumed like any download), then {@code view} reads
@@ -254,7 +294,16 @@ public final class TensorCache {
                     + file + " is not cached (looked for " + target + "); run once without --offline/HF_HUB_OFFLINE"
                     + " to fetch it");
         }
-        long[] extent = extentOnMiss.get();
+        return exclusively(target, () -> {
+            if (Files.isRegularFile(target) && matches(target, entry)) {
+                return target; // another run gathered it while this one waited
+            }
+            return gather(file, entry, extentOnMiss.get(), view, client, target);
+        });
+    }
+
+    private Path gather(RemoteFile file, SafetensorsHeader.Entry entry, long[] extent,
+                        BiFunction<FileChannel, Path, Matrix> view, HubClient client, Path target) {
         long length = extent[1] - extent[0];
         Path raw = target.resolveSibling(target.getFileName() + ".strided.part");
         Path part = target.resolveSibling(target.getFileName() + ".part");

@@ -50,6 +50,8 @@ final class FakeHub implements AutoCloseable {
     final AtomicLong dropAfter = new AtomicLong(-1);
     /** When true, Range headers are ignored and whole files are sent with 200. */
     volatile boolean ignoreRange;
+    /** When positive, every body of at least 64 KiB starts this many milliseconds late (a slow link). */
+    volatile long slowBodiesMillis;
 
     static final class Repo {
         final String commit;
@@ -234,6 +236,13 @@ final class FakeHub implements AutoCloseable {
         long cut = range != null && status == 206 ? dropAfter.getAndSet(-1) : -1;
         if (cut >= 0) {
             ex.getResponseHeaders().add("Connection", "close"); // so the short body ends in a closed socket
+        }
+        if (slowBodiesMillis > 0 && length >= 64 * 1024) {
+            try {
+                Thread.sleep(slowBodiesMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         ex.sendResponseHeaders(status, length);
         long sent = 0;

@@ -162,6 +162,68 @@ class HubCheckpointsTest {
         }
     }
 
+    /** Two runs of this process fetching one tensor at once: one downloads it, the other waits and reads the cache. */
+    @Test
+    void threadsFetchingOneTensorTakeTurns() throws Exception {
+        bigSingleFile("m");
+        hub.add("org/m", tmp.resolve("src/m"));
+        hub.slowBodiesMillis = 300; // both reach the download before either finishes it
+        HubSettings s = settings(null);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<float[]>> reads = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                reads.add(pool.submit(() -> {
+                    try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s,
+                            DownloadListener.NONE)) {
+                        Matrix head = c.tensors().matrix(HEAD);
+                        go.await();
+                        return allRows(head);
+                    }
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<float[]> r : reads) {
+                assertArrayEquals(values(4096 * 64, 1), r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long headRequests = hub.requests.stream().filter(q -> q.path().endsWith("model.safetensors")
+                && q.bodyBytes() == 4096L * 64 * 4).count();
+        assertEquals(1, headRequests, "the head was downloaded once: " + hub.requests);
+    }
+
+    /** Another process holding the tensor's lock (fetching it): this run waits for it instead of writing the same file. */
+    @Test
+    void anotherProcessFetchingTheTensorIsWaitedFor() throws Exception {
+        bigSingleFile("m");
+        FakeHub.Repo repo = hub.add("org/m", tmp.resolve("src/m"));
+        Path cached = new TensorCache(tmp.resolve("ss")).tensorPath(new RemoteFile(HubId.parse("org/m").orElseThrow(),
+                repo.commit, "model.safetensors"), HEAD);
+        Files.createDirectories(cached.getParent());
+        Path lock = cached.resolveSibling(cached.getFileName() + ".lock");
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LockHolder.class.getName(), lock.toString(), "3000")
+                .redirectErrorStream(true).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertEquals("locked", line);
+            long start = System.nanoTime();
+            try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
+                    DownloadListener.NONE)) {
+                assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            }
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(waitedMillis >= 2500, "the fetch waited for the other process's lock: " + waitedMillis + " ms");
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
     @Test
     void offlineMissSaysWhatIsMissingAndWhereItLooked() throws IOException {
         Path src = bigSingleFile("m");
