@@ -6,19 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.superscope.analyzers.engine.TorchEngine;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The machine's measured GEMM rate for the engine: one plain float32 A^T A of the whole n x m head
@@ -35,19 +28,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The head is wrapped as one block, so it must be under 2 GiB (n m &lt; 5.3e8 floats).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
-@Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true"})
 @State(Scope.Benchmark)
 public class GemmRate extends MappedHead {
     /** Rows n (GPT-2 small's vocabulary by default). */
     @Param("50257")
     public long rows;
-    /** Columns m (GPT-2 small's width by default). */
-    @Param("768")
-    public int cols;
 
     private NDManager manager;
     /** The mapping the engine array reads: held so it is not unmapped while the engine uses it. */
@@ -64,10 +49,6 @@ public class GemmRate extends MappedHead {
         return rows;
     }
 
-    @Override
-    protected int colCount() {
-        return cols;
-    }
 
     @Override
     protected void afterOpen() {

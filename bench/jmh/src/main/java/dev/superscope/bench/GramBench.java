@@ -12,20 +12,13 @@ import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Matrix;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Gram matrices behind {@code overlap}.
@@ -40,19 +33,11 @@ import java.util.concurrent.TimeUnit;
  *       {@link GemmRate}.</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
-@Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true"})
 @State(Scope.Benchmark)
 public class GramBench extends MappedHead {
     /** Rows n (GPT-2 small's vocabulary by default). */
     @Param("50257")
     public long rows;
-    /** Columns m (GPT-2 small's width by default). */
-    @Param("768")
-    public int cols;
     /** Rows per block, as {@code AnalysisOptions.blockRows}. */
     @Param("4096")
     public int blockRows;
@@ -66,10 +51,6 @@ public class GramBench extends MappedHead {
         return rows;
     }
 
-    @Override
-    protected int colCount() {
-        return cols;
-    }
 
     @Override
     protected void afterOpen() {

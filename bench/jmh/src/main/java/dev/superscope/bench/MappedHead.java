@@ -4,17 +4,25 @@ import dev.superscope.loaders.safetensors.SafetensorsStore;
 import dev.superscope.loaders.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The input of every benchmark: a {@link #rowCount()} x {@link #colCount()} F32 head of N(0, 0.02^2)
@@ -23,11 +31,22 @@ import java.util.SplittableRandom;
  * {@link SafetensorsStore}, so the kernels read memory-mapped row blocks exactly as
  * {@code superscope analyze} does. The directory is deleted at the end of the trial.
  *
- * <p>Subclasses declare the {@code @Param} fields (so each family keeps its own default shape) and
- * prepare their own inputs in {@link #afterOpen()}: one {@code @Setup} here fixes the order (file first).
+ * <p>The benchmark settings every family shares (average time in ms, 3 warm-up and 5 measured
+ * iterations, one fork with DJL's offline switches) and the width {@code cols} are declared here;
+ * subclasses declare their own {@code rows} (so each family keeps its own default length) and prepare
+ * their inputs in {@link #afterOpen()}: one {@code @Setup} here fixes the order (file first).
  */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true"})
 @State(Scope.Benchmark)
 public abstract class MappedHead {
+    /** Columns m (GPT-2 small's width by default). */
+    @Param("768")
+    public int cols;
+
     static {
         // DJL reports usage and looks for downloads unless told otherwise before its classes load; the
         // runner script and every @Fork set these too, this covers a fork started some other way.
@@ -49,7 +68,9 @@ public abstract class MappedHead {
     protected abstract long rowCount();
 
     /** Columns m of the head. */
-    protected abstract int colCount();
+    protected int colCount() {
+        return cols;
+    }
 
     /** Prepares what the benchmark needs beyond the open file (engine, wrapped arrays); nothing by default. */
     protected void afterOpen() {

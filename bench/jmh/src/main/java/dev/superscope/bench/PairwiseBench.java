@@ -6,18 +6,11 @@ import dev.superscope.analyzers.engine.TorchEngine;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The O(n^2 m) cosine scan behind {@code pairwise} and {@code decode-error}: every block pair of the
@@ -26,19 +19,11 @@ import java.util.concurrent.TimeUnit;
  * recomputed every invocation. The default is 16384 rows (about a tenth of the GPT-2 head's pairs) so
  * that one invocation takes seconds, not tens of seconds; {@code -p rows=50257} measures the full head.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
-@Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true"})
 @State(Scope.Benchmark)
 public class PairwiseBench extends MappedHead {
     /** Rows n. */
     @Param("16384")
     public long rows;
-    /** Columns m (GPT-2 small's width by default). */
-    @Param("768")
-    public int cols;
     /** Rows per block, as {@code AnalysisOptions.blockRows}. */
     @Param("4096")
     public int blockRows;
@@ -50,10 +35,6 @@ public class PairwiseBench extends MappedHead {
         return rows;
     }
 
-    @Override
-    protected int colCount() {
-        return cols;
-    }
 
     @Override
     protected void afterOpen() {

@@ -77,6 +77,19 @@ class HubTorchBinTest {
         return dir;
     }
 
+    /** The repository org/big: config.json and {@link #bigBin} as pytorch_model.bin. */
+    private record BigRepo(Path bin, TorchBinWriter writer) {
+    }
+
+    private BigRepo bigRepo() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("src/big"));
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Path bin = dir.resolve("pytorch_model.bin");
+        TorchBinWriter writer = bigBin(bin);
+        hub.add("org/big", dir);
+        return new BigRepo(bin, writer);
+    }
+
     /**
      * A gpt2-shaped .bin: a 4096 x 64 F32 head (1 MiB) beside 8 MiB of other weights, a transposed
      * (strided) 128 x 64 view, a row slice of the head (a view at a storage offset) and a 1-D bias.
@@ -140,11 +153,9 @@ class HubTorchBinTest {
 
     @Test
     void largeBinCostsTheHeadPlusDirectoryAndPickle() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("src/big"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        Path bin = dir.resolve("pytorch_model.bin");
-        TorchBinWriter w = bigBin(bin);
-        hub.add("org/big", dir);
+        BigRepo big = bigRepo();
+        Path bin = big.bin();
+        TorchBinWriter w = big.writer();
         try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", settings())) {
             assertEquals(5, c.tensors().tensors().size());
             long beforeMatrix = hub.bytesFor("pytorch_model.bin");
@@ -159,7 +170,7 @@ class HubTorchBinTest {
         long directory = size - w.centralDirectoryOffset;
         long revisionJson = hub.requests.stream().filter(q -> q.path().startsWith("/api/"))
                 .mapToLong(FakeHub.Request::bodyBytes).sum();
-        long expected = 4096L * 64 * 4 + directory + w.pickleBytes + Files.size(dir.resolve("config.json"))
+        long expected = 4096L * 64 * 4 + directory + w.pickleBytes + Files.size(bin.resolveSibling("config.json"))
                 + revisionJson;
         long served = hub.bytesServed.get();
         assertTrue(served >= expected && served <= expected * 1.01, "served " + served + ", expected ~" + expected
@@ -176,11 +187,7 @@ class HubTorchBinTest {
     /** A forward pass reads 1-D weights too: fetched alone, the first time rows are read, through view(). */
     @Test
     void oneDimensionalWeightsAreFetchedAloneThroughView() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("src/big"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        Path bin = dir.resolve("pytorch_model.bin");
-        bigBin(bin);
-        hub.add("org/big", dir);
+        Path bin = bigRepo().bin();
         try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", settings())) {
             long before = hub.bytesFor("pytorch_model.bin");
             Matrix norm = c.tensors().view("transformer.ln_f.weight");
@@ -201,11 +208,7 @@ class HubTorchBinTest {
 
     @Test
     void stridedAndOffsetViewsAreGatheredRowMajorIntoTheCache() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("src/big"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        Path bin = dir.resolve("pytorch_model.bin");
-        bigBin(bin);
-        hub.add("org/big", dir);
+        Path bin = bigRepo().bin();
         HubSettings s = settings();
         try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", s)) {
             assertTrue(!local.layout(TRANSPOSED).orElseThrow().isContiguous());
@@ -254,11 +257,7 @@ class HubTorchBinTest {
 
     @Test
     void droppedConnectionResumesFromWhatArrived() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("src/big"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        Path bin = dir.resolve("pytorch_model.bin");
-        bigBin(bin);
-        hub.add("org/big", dir);
+        Path bin = bigRepo().bin();
         try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", settings())) {
             Matrix m = c.tensors().matrix(HEAD);
             c.tensors().matrix(SLICE).rawRows(0, 1); // fetches the local header of the head's storage too
@@ -274,11 +273,7 @@ class HubTorchBinTest {
 
     @Test
     void partFileFromAnEarlierRunIsResumed() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("src/big"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        Path bin = dir.resolve("pytorch_model.bin");
-        bigBin(bin);
-        hub.add("org/big", dir);
+        Path bin = bigRepo().bin();
         HubSettings once = settings().withRetry(new HubSettings.RetryPolicy(1, Duration.ofMillis(1),
                 Duration.ofSeconds(5), Duration.ofSeconds(2)));
         try (Checkpoint c = open("org/big", once)) {
