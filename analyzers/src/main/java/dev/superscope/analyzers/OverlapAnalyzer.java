@@ -1,8 +1,8 @@
 package dev.superscope.analyzers;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.superscope.analyzers.engine.Block;
+import dev.superscope.analyzers.engine.BlockArrays;
 import dev.superscope.analyzers.engine.EngineFailures;
 import dev.superscope.analyzers.engine.RowBlocks;
 import dev.superscope.analyzers.engine.RowScan;
@@ -104,57 +104,44 @@ public final class OverlapAnalyzer implements Analyzer {
     }
 
     /**
-     * I_i = u_i^T G u_i - 1 for every valid row, in a second pass once G is complete. F32 blocks mapped
-     * from a file go to the engine as they are (I_i = w_i^T G w_i / r_i^2 - 1: no unit rows to build);
-     * other blocks are normalised first.
+     * I_i = u_i^T G u_i - 1 for every valid row, in a second pass once G is complete. Blocks whose norms
+     * float32 can carry go to the engine as stored (I_i = w_i^T G w_i / r_i^2 - 1: no unit rows to
+     * build; an F32 block is the mapping itself); other blocks are normalised first.
      */
     private static void interference(RowBlocks blocks, RowScan scan, SymmetricGram gram, NDManager root,
                                      double[] interference) {
         double[] norms = scan.norms();
         byte[] states = scan.states();
+        BlockArrays stored = new BlockArrays(blocks.dtype(), blocks.cols(), blocks.matrix().name());
         try (UnitRows rows = new UnitRows(blocks, scan, null)) {
             for (int b = 0; b < blocks.blockCount(); b++) {
                 int offset = (int) blocks.blockStart(b);
-                ByteBuffer raw = blocks.dtype() == DType.F32 && normsInRange(scan, offset, blocks.blockLength(b))
-                        ? blocks.raw(b) : null;
-                try (NDManager blockManager = root.newSubManager()) {
-                    NDArray stored = raw == null ? null : blocks.asEngineArray(raw, blockManager);
-                    if (stored != null) {
-                        float[] quad = gram.quadraticForms(stored);
-                        for (int i = 0; i < quad.length; i++) {
-                            if (states[offset + i] == Block.VALID) {
-                                double r = norms[offset + i];
-                                interference[offset + i] = (double) quad[i] / (r * r) - 1.0;
-                            }
+                int count = blocks.blockLength(b);
+                if (blocks.dtype() == DType.F64 || !UnitRows.normsInRange(scan, offset, count)) {
+                    try (NDManager blockManager = root.newSubManager()) {
+                        rows.prepare(b, blockManager);
+                        float[] quad = gram.quadraticForms(rows.unitArray());
+                        for (int k = 0; k < quad.length; k++) {
+                            interference[offset + rows.validRow(k)] = (double) quad[k] - 1.0;
                         }
-                        continue;
                     }
-                    rows.prepare(b, blockManager);
-                    float[] quad = gram.quadraticForms(rows.unitArray());
-                    for (int k = 0; k < quad.length; k++) {
-                        interference[offset + rows.validRow(k)] = (double) quad[k] - 1.0;
+                    continue;
+                }
+                ByteBuffer raw = blocks.raw(b);
+                // The manager (and the array over the mapping) closes before the mapping is released.
+                try (NDManager blockManager = root.newSubManager()) {
+                    float[] quad = gram.quadraticForms(stored.of(raw, count, blockManager));
+                    for (int i = 0; i < count; i++) {
+                        if (states[offset + i] == Block.VALID) {
+                            double r = norms[offset + i];
+                            interference[offset + i] = (double) quad[i] / (r * r) - 1.0;
+                        }
                     }
                 } finally {
-                    if (raw != null) {
-                        blocks.release(raw);
-                    }
+                    blocks.release(raw);
                 }
             }
         }
-    }
-
-    /**
-     * Whether every valid row of the block has a norm in [1e-12, 1e12]: then w^T G w = r^2 u^T G u
-     * (at least r^2, at most r^2 n) and its float32 products neither underflow nor overflow.
-     */
-    private static boolean normsInRange(RowScan scan, int first, int count) {
-        for (int i = first; i < first + count; i++) {
-            double r = scan.norms()[i];
-            if (scan.states()[i] == Block.VALID && !(r >= 1e-12 && r <= 1e12)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private AnalysisResult result(Matrix matrix, RowScan first, Grams second, double[] interference) {

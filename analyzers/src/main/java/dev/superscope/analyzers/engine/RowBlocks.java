@@ -1,9 +1,5 @@
 package dev.superscope.analyzers.engine;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
@@ -126,21 +122,6 @@ public final class RowBlocks {
      */
     public void release(ByteBuffer raw) {
         matrix.release(raw);
-    }
-
-    /**
-     * A block from {@link #raw} as a FLOAT32 engine array over the block's own bytes (no copy), when the
-     * matrix is F32 and the block is a direct buffer (a memory mapping); null otherwise. Rows are as
-     * stored: invalid rows included.
-     */
-    public NDArray asEngineArray(ByteBuffer raw, NDManager manager) {
-        if (dtype != DType.F32 || !raw.isDirect() || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-            return null;
-        }
-        int count = (int) (raw.remaining() / matrix.rowBytes());
-        ByteBuffer exact = raw.duplicate().position(0).limit(Math.multiplyExact(count, cols * Float.BYTES)).slice()
-                .order(ByteOrder.nativeOrder());
-        return manager.create(exact, new Shape(count, cols), DataType.FLOAT32);
     }
 
     /** A reader of one block's rows for one thread. */

@@ -15,8 +15,8 @@ import java.nio.FloatBuffer;
  * given the mean row, the centred unit rows (w_i - mean) / ||w_i - mean||, as engine arrays.
  *
  * <p>Two routes give the same rows to float32 rounding. The engine route, for blocks whose rows are all
- * valid with norms in [1e-12, 1e12], scales and centres inside the engine: F32 blocks are used where they
- * are mapped, F16 and BF16 are widened in Java (exactly) into one reused buffer. Centring there subtracts
+ * valid with norms in [1e-12, 1e12], scales and centres inside the engine, on the block as
+ * {@link BlockArrays} hands it over (an F32 block is the mapping itself). Centring there subtracts
  * the mean rounded to float32, which moves every centred row by the same rounding error delta; the route
  * is taken only when ||delta|| is at most 2^-22 of every centred norm, i.e. no larger than the float32
  * rounding of the rows themselves. Every other block (invalid rows, extreme norms, F64, a mean that is
@@ -39,9 +39,9 @@ public final class UnitRows implements AutoCloseable {
     private final float[] mean32;
     private final double meanRounding;
     private final int cols;
+    private final BlockArrays arrays;
     private ByteBuffer unit;
     private ByteBuffer centred;
-    private ByteBuffer widened;
     private ByteBuffer mapped;
     private int[] validRows = new int[0];
     private int validCount;
@@ -59,6 +59,7 @@ public final class UnitRows implements AutoCloseable {
         this.scan = scan;
         this.mean = mean;
         this.cols = blocks.cols();
+        this.arrays = new BlockArrays(blocks.dtype(), cols, blocks.matrix().name());
         if (mean == null) {
             this.mean32 = null;
             this.meanRounding = 0;
@@ -91,16 +92,21 @@ public final class UnitRows implements AutoCloseable {
         }
         validCount = k;
         mapped = blocks.raw(index);
-        inEngine = k == count && k > 0 && normsInRange(first, count) && inEngine(first, count, manager);
+        inEngine = k == count && k > 0 && normsInRange(scan, first, count) && inEngine(first, count, manager);
         if (!inEngine) {
             inJava(first, manager);
         }
     }
 
-    private boolean normsInRange(int first, int count) {
+    /**
+     * Whether every valid row of rows {@code first .. first+count-1} has a norm in [1e-12, 1e12]: then
+     * float32 can scale it to unit length, and w^T G w = r^2 u^T G u neither underflows nor overflows.
+     */
+    public static boolean normsInRange(RowScan scan, int first, int count) {
         double[] norms = scan.norms();
+        byte[] states = scan.states();
         for (int i = first; i < first + count; i++) {
-            if (!(norms[i] >= MIN_NORM && norms[i] <= MAX_NORM)) {
+            if (states[i] == Block.VALID && !(norms[i] >= MIN_NORM && norms[i] <= MAX_NORM)) {
                 return false;
             }
         }
@@ -154,26 +160,7 @@ public final class UnitRows implements AutoCloseable {
 
     /** The block as a FLOAT32 engine array (the mapping itself for F32), or null for F64. */
     private NDArray asFloat32(int count, NDManager manager) {
-        NDArray stored = blocks.asEngineArray(mapped, manager);
-        DType dtype = blocks.dtype();
-        if (stored != null || (dtype != DType.F16 && dtype != DType.BF16 && dtype != DType.F32)) {
-            return stored;
-        }
-        Shape shape = new Shape(count, cols);
-        int bytes = Math.multiplyExact(count, cols * Float.BYTES);
-        widened = ensure(widened, bytes);
-        ByteBuffer src = mapped;
-        ByteBuffer dst = widened;
-        int ranges = RowBlocks.ranges(count);
-        int rowBytes = cols * dtype.byteSize();
-        RowBlocks.forRanges(count, ranges, p -> {
-            int from = RowBlocks.rangeStart(count, ranges, p);
-            int to = RowBlocks.rangeStart(count, ranges, p + 1);
-            ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(from * rowBytes);
-            FloatBuffer out = dst.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().position(from * cols);
-            blocks.decoder().decode(in, (to - from) * cols, out);
-        });
-        return manager.create(exact(widened, bytes), shape, DataType.FLOAT32);
+        return blocks.dtype() == DType.F64 ? null : arrays.of(mapped, count, manager);
     }
 
     /** The float64 route over the valid rows. */
