@@ -2,7 +2,7 @@ package dev.superscope.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.superscope.loaders.safetensors.SafetensorsWriter;
+import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,16 +1,16 @@
 package dev.superscope.cli;
 
-import dev.superscope.loaders.checkpoint.CheckpointLocator;
-import dev.superscope.loaders.checkpoint.CheckpointOpener;
-import dev.superscope.loaders.checkpoint.LoaderSelector;
+import dev.superscope.checkpoints.CheckpointLocator;
+import dev.superscope.checkpoints.CheckpointOpener;
+import dev.superscope.checkpoints.LoaderSelector;
 import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.ModelLoader;
 import dev.superscope.plugins.Plugins;
-import dev.superscope.loaders.hub.ConsoleDownloadProgress;
-import dev.superscope.loaders.hub.HubCheckpoints;
-import dev.superscope.loaders.hub.HubId;
-import dev.superscope.loaders.hub.HubSettings;
+import dev.superscope.checkpoints.hub.ConsoleDownloadProgress;
+import dev.superscope.checkpoints.hub.HubCheckpoints;
+import dev.superscope.checkpoints.hub.HubId;
+import dev.superscope.checkpoints.hub.HubSettings;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.superscope.loaders.safetensors.SafetensorsWriter;
+import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import java.io.IOException;
 import java.nio.file.Files;

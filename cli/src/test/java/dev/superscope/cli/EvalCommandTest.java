@@ -10,7 +10,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.superscope.analyzers.forward.ForwardModel;
 import dev.superscope.analyzers.forward.ForwardModels;
 import dev.superscope.analyzers.forward.Precision;
-import dev.superscope.loaders.safetensors.SafetensorsWriter;
+import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Plugins;

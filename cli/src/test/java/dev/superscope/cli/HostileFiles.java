@@ -1,6 +1,6 @@
 package dev.superscope.cli;
 
-import dev.superscope.loaders.safetensors.SafetensorsWriter;
+import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.superscope.bench;
 
-import dev.superscope.loaders.safetensors.SafetensorsStore;
-import dev.superscope.loaders.safetensors.SafetensorsWriter;
+import dev.superscope.checkpoints.safetensors.SafetensorsStore;
+import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,0 +1,166 @@
+package dev.superscope.checkpoints.hub;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the hub is and how to talk to it, read from the same environment variables
+ * {@code huggingface_hub} reads.
+ *
+ * <ul>
+ *   <li>{@code HF_ENDPOINT}: the hub's base URL (default {@code https://huggingface.co});</li>
+ *   <li>{@code HF_TOKEN}: an access token for gated and private models, else the token file
+ *       {@code $HF_HOME/token} (default {@code ~/.cache/huggingface/token}), as written by
+ *       {@code huggingface-cli login};</li>
+ *   <li>{@code HF_HUB_OFFLINE=1} (or {@code true}/{@code yes}/{@code on}): only caches are used;</li>
+ *   <li>{@code HF_HUB_CACHE}, {@code HF_HOME}, {@code XDG_CACHE_HOME}: the Hugging Face cache, as
+ *       {@link HuggingFaceCache#fromEnvironment} finds it;</li>
+ *   <li>{@code SUPERSCOPE_CACHE}: Superscope's own cache of partially downloaded tensors (default
+ *       {@code $XDG_CACHE_HOME/superscope}, else {@code ~/.cache/superscope}); see {@link TensorCache}.</li>
+ * </ul>
+ *
+ * @param endpoint     the hub's base URL, without a trailing slash
+ * @param token        the access token, or null
+ * @param offline      true when nothing may be downloaded
+ * @param hfCache      the Hugging Face cache small files are written into
+ * @param tensorCache  Superscope's tensor cache root
+ * @param retry        how often and how patiently failed requests are retried
+ */
+public record HubSettings(String endpoint, String token, boolean offline, HuggingFaceCache hfCache,
+                          Path tensorCache, RetryPolicy retry) {
+    /** The public hub. */
+    public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+    /**
+     * Prefix of system properties that stand in for environment variables
+     * ({@code -Dsuperscope.env.HF_ENDPOINT=...}); they win over the real environment. Tests use them
+     * because a running JVM cannot change its own environment.
+     */
+    public static final String PROPERTY_PREFIX = "superscope.env.";
+
+    /**
+     * Retries: {@code attempts} tries in all, waiting {@code firstDelay}, then twice as long, and so on.
+     *
+     * @param attempts     tries in all (at least 1)
+     * @param firstDelay   wait before the second try
+     * @param connectTimeout time allowed to open a connection
+     * @param readTimeout  longest silence allowed while waiting for response headers or body bytes
+     */
+    public record RetryPolicy(int attempts, Duration firstDelay, Duration connectTimeout, Duration readTimeout) {
+        /** 5 tries, 1 s first back-off, 10 s to connect, 60 s of silence at most. */
+        public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                Duration.ofSeconds(60));
+
+        public RetryPolicy {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1");
+            }
+        }
+
+        /** The wait before try {@code attempt + 1} (attempt counts from 1). */
+        Duration delayAfter(int attempt) {
+            return firstDelay.multipliedBy(1L << Math.max(0, Math.min(attempt - 1, 10)));
+        }
+    }
+
+    public HubSettings {
+        while (endpoint.endsWith("/")) {
+            endpoint = endpoint.substring(0, endpoint.length() - 1);
+        }
+    }
+
+    /** A copy that never downloads (for {@code --offline}). */
+    public HubSettings offlineCopy() {
+        return new HubSettings(endpoint, token, true, hfCache, tensorCache, retry);
+    }
+
+    /** A copy with another retry policy (tests use short back-offs). */
+    public HubSettings withRetry(RetryPolicy policy) {
+        return new HubSettings(endpoint, token, offline, hfCache, tensorCache, policy);
+    }
+
+    /** Settings from {@code env}, a map of environment variables. */
+    public static HubSettings fromEnvironment(Map<String, String> env) {
+        String home = nonEmpty(env.get("HOME")) ? env.get("HOME") : System.getProperty("user.home");
+        String endpoint = nonEmpty(env.get("HF_ENDPOINT")) ? env.get("HF_ENDPOINT") : DEFAULT_ENDPOINT;
+        String token = nonEmpty(env.get("HF_TOKEN")) ? env.get("HF_TOKEN").trim() : tokenFile(env, home);
+        boolean offline = isTrue(env.get("HF_HUB_OFFLINE"));
+        Path tensors;
+        if (nonEmpty(env.get("SUPERSCOPE_CACHE"))) {
+            tensors = expandHome(env.get("SUPERSCOPE_CACHE"), home);
+        } else if (nonEmpty(env.get("XDG_CACHE_HOME"))) {
+            tensors = expandHome(env.get("XDG_CACHE_HOME"), home).resolve("superscope");
+        } else {
+            tensors = Path.of(home, ".cache", "superscope");
+        }
+        return new HubSettings(endpoint, token, offline, HuggingFaceCache.fromEnvironment(env), tensors,
+                RetryPolicy.DEFAULT);
+    }
+
+    /**
+     * This process's environment with any {@code superscope.env.NAME} system property taking the place
+     * of variable {@code NAME}.
+     */
+    public static Map<String, String> processEnvironment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        Properties props = System.getProperties();
+        for (String key : props.stringPropertyNames()) {
+            if (key.startsWith(PROPERTY_PREFIX)) {
+                env.put(key.substring(PROPERTY_PREFIX.length()), props.getProperty(key));
+            }
+        }
+        return env;
+    }
+
+    /** Settings of this process (see {@link #processEnvironment}). */
+    public static HubSettings fromProcess() {
+        return fromEnvironment(processEnvironment());
+    }
+
+    private static String tokenFile(Map<String, String> env, String home) {
+        Path hfHome = nonEmpty(env.get("HF_HOME")) ? expandHome(env.get("HF_HOME"), home)
+                : nonEmpty(env.get("XDG_CACHE_HOME")) ? expandHome(env.get("XDG_CACHE_HOME"), home).resolve("huggingface")
+                : Path.of(home, ".cache", "huggingface");
+        Path file = nonEmpty(env.get("HF_TOKEN_PATH")) ? expandHome(env.get("HF_TOKEN_PATH"), home)
+                : hfHome.resolve("token");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+            return t.isEmpty() ? null : t;
+        } catch (IOException e) {
+            return null; // an unreadable token file is the same as none; a gated model then says how to fix it
+        }
+    }
+
+    private static boolean isTrue(String v) {
+        return v != null && switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true", "yes", "on" -> true;
+            default -> false;
+        };
+    }
+
+    private static Path expandHome(String path, String home) {
+        if (path.equals("~")) {
+            return Path.of(home);
+        }
+        return path.startsWith("~/") ? Path.of(home, path.substring(2)) : Path.of(path);
+    }
+
+    private static boolean nonEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        // Never print the token.
+        return "HubSettings[" + endpoint + ", token " + (token == null ? "none" : "set") + ", offline " + offline
+                + ", " + hfCache.root() + ", " + tensorCache + "]";
+    }
+}

@@ -1,0 +1,154 @@
+package dev.superscope.checkpoints.hub;
+
+import dev.superscope.checkpoints.safetensors.SafetensorsHeader;
+import dev.superscope.checkpoints.safetensors.SafetensorsStore;
+import dev.superscope.checkpoints.torch.TensorLayout;
+import dev.superscope.checkpoints.torch.TorchZipIndex;
+import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.TensorInfo;
+import dev.superscope.plugins.TensorStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tensors of a PyTorch {@code torch.save} zip ({@code pytorch_model.bin}) on the hub, read without
+ * downloading the file. Opening fetches, by Range requests, its first bytes, its end records and central
+ * directory, and the {@code data.pkl} and {@code byteorder} entries, and runs on them every check
+ * {@link dev.superscope.checkpoints.torch.TorchZipStore} runs on a local file (the restricted unpickler
+ * included: nothing in the pickle executes). Those ranges are kept in the {@link TensorCache}, so a
+ * later run needs no network to list the tensors.
+ *
+ * <p>{@link #matrix} fetches a tensor's bytes the first time rows are read: its storage entry's local
+ * header (checked), then exactly the bytes the tensor views. Each is cached as a one-tensor safetensors
+ * file, always row-major: a contiguous tensor's bytes are written as they arrive (and resume after an
+ * interruption); a strided one's span is downloaded first and gathered into row-major order.
+ */
+final class RemoteTorchStore implements TensorStore {
+    private final RemoteFile file;
+    private final RemoteAccess access;
+    private final CachedRangeSource source;
+    private final TorchZipIndex index;
+    private final Map<String, SafetensorsStore> fetched = new LinkedHashMap<>();
+    private boolean closed;
+
+    private RemoteTorchStore(RemoteFile file, RemoteAccess access, CachedRangeSource source, TorchZipIndex index) {
+        this.file = file;
+        this.access = access;
+        this.source = source;
+        this.index = index;
+    }
+
+    /** Indexes {@code file} from the cache or by Range requests; refuses anything TorchZipStore refuses. */
+    static RemoteTorchStore open(RemoteFile file, RemoteAccess access) {
+        CachedRangeSource source = new CachedRangeSource(file, access);
+        TorchZipIndex index = TorchZipIndex.read(source, Path.of(file.toString()));
+        source.persist(); // only once the index passed every check
+        return new RemoteTorchStore(file, access, source, index);
+    }
+
+    @Override
+    public List<TensorInfo> tensors() {
+        return index.tensors();
+    }
+
+    @Override
+    public Optional<TensorInfo> find(String name) {
+        return index.find(name);
+    }
+
+    /**
+     * A row-block view of the 2-D tensor {@code name}, refused before anything is downloaded when it
+     * cannot be one; its bytes are fetched into the cache the first time rows are read.
+     */
+    @Override
+    public synchronized Matrix matrix(String name) {
+        checkOpen();
+        TensorLayout layout = index.requireMatrix(name);
+        long[] shape = layout.shape();
+        return new FetchOnReadMatrix(name, layout.dtype(), shape[0], (int) shape[1],
+                () -> local(layout).matrix(name));
+    }
+
+    /**
+     * Any tensor as rows (1-D as 1 x n, N-D as {@code shape[0]} x the rest), fetched into the cache the
+     * first time rows are read, as {@link #matrix} does: the small tensors of a forward pass as well as
+     * its matrices. Refused before anything is downloaded when it cannot be viewed (a scalar, a dtype
+     * that is not a float, or a strided tensor of other than 2 dimensions).
+     */
+    @Override
+    public synchronized Matrix view(String name) {
+        checkOpen();
+        TensorInfo info = index.find(name).orElseThrow(() -> new BadInputException(Path.of(file.toString()),
+                "no tensor named \"" + name + "\""));
+        if (info.rank() == 2) {
+            return matrix(name);
+        }
+        TensorLayout layout = index.layout(name).orElseThrow();
+        if (info.rank() == 0 || !info.dtype().isDecodable() || !layout.isContiguous() || info.viewCols() < 0
+                || info.viewCols() > Integer.MAX_VALUE) {
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + info.dtype()
+                    + info.shapeString() + (layout.isContiguous() ? "" : ", strided")
+                    + "; rows need at least 1 dimension, a float dtype and, beyond 2 dimensions, contiguous storage");
+        }
+        return new FetchOnReadMatrix(name, info.dtype(), info.viewRows(), (int) info.viewCols(),
+                () -> local(layout).view(name));
+    }
+
+    private synchronized SafetensorsStore local(TensorLayout layout) {
+        checkOpen();
+        String name = layout.name();
+        SafetensorsStore local = fetched.get(name);
+        if (local == null) {
+            long bytes = layout.elementCount() * layout.dtype().byteSize();
+            SafetensorsHeader.Entry entry = new SafetensorsHeader.Entry(name, layout.dtype(), layout.shape(), 0, bytes);
+            Path cached;
+            if (layout.isContiguous()) {
+                cached = access.cache().tensor(file, entry, () -> span(name).tensorStart(), access.client(),
+                        access.listener());
+            } else {
+                long[] extent = new long[2];
+                cached = access.cache().gathered(file, entry, () -> {
+                    TorchZipIndex.Span s = span(name);
+                    extent[0] = s.tensorStart();
+                    extent[1] = s.tensorEnd();
+                    return extent.clone();
+                }, (channel, path) -> TorchZipIndex.matrix(layout, channel, path, 0, extent[1] - extent[0]),
+                        access.client(), access.listener());
+            }
+            local = SafetensorsStore.open(cached);
+            fetched.put(name, local);
+        }
+        return local;
+    }
+
+    /** Where the tensor lies remotely; its storage's local header is fetched (and kept) the first time. */
+    private TorchZipIndex.Span span(String name) {
+        TorchZipIndex.Span span = index.storage(name);
+        source.persist();
+        return span;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(file + " is closed");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        List<SafetensorsStore> open = new ArrayList<>(fetched.values());
+        fetched.clear();
+        open.forEach(SafetensorsStore::close);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.superscope.checkpoints.torch;
+
+import dev.superscope.plugins.DType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The Java values a restricted unpickle produces, besides the plain ones ({@code null} for None,
+ * {@link Boolean}, {@link Long} or {@link java.math.BigInteger} for int, {@link Double}, {@link String},
+ * {@link java.util.ArrayList} for list and {@link java.util.LinkedHashMap} for dict and OrderedDict).
+ * Every torch object a state dict holds becomes one of these records; none is a live Python object.
+ */
+final class PickleValues {
+    private PickleValues() {
+    }
+
+    /** A Python tuple (immutable; may hold nulls, unlike {@link List#of}). */
+    record Tuple(List<Object> items) {
+        Tuple {
+            items = Collections.unmodifiableList(new ArrayList<>(items));
+        }
+
+        static Tuple of(Object... items) {
+            return new Tuple(Arrays.asList(items));
+        }
+
+        int size() {
+            return items.size();
+        }
+
+        Object get(int i) {
+            return items.get(i);
+        }
+    }
+
+    /** A Python bytes object, compared by content so it can be a dict key. */
+    record Bytes(byte[] data) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bytes b && Arrays.equals(data, b.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "bytes[" + data.length + "]";
+        }
+    }
+
+    /** A {@code torch.device(type[, index])}. */
+    record Device(String type, Long index) {
+    }
+
+    /**
+     * A storage named by a persistent id {@code ('storage', type, key, location, numel)}: the bytes of
+     * zip entry {@code <archive>/data/<key>}.
+     *
+     * @param key      the storage key (the entry name under {@code data/})
+     * @param dtype    element type of the storage ({@link DType#U8} for an untyped storage)
+     * @param location where it lived when saved ({@code cpu}, {@code cuda:0}); informational
+     * @param numel    elements the pickle says the storage holds
+     */
+    record StorageRef(String key, DType dtype, String location, long numel) {
+    }
+
+    /**
+     * A tensor as {@code _rebuild_tensor_v2} (or v3) describes it: a strided view of a storage.
+     *
+     * @param storage the storage it views
+     * @param dtype   its element type (the storage's, or v3's explicit dtype)
+     * @param offset  storage offset in elements of {@code dtype}
+     * @param shape   sizes, outermost first
+     * @param stride  strides in elements, one per dimension
+     */
+    record TensorRef(StorageRef storage, DType dtype, long offset, long[] shape, long[] stride) {
+        TensorRef {
+            shape = shape.clone();
+            stride = stride.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        @Override
+        public long[] stride() {
+            return stride.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TensorRef t && storage.equals(t.storage) && dtype == t.dtype && offset == t.offset
+                    && Arrays.equals(shape, t.shape) && Arrays.equals(stride, t.stride);
+        }
+
+        @Override
+        public int hashCode() {
+            return (storage.hashCode() * 31 + Arrays.hashCode(shape)) * 31 + Arrays.hashCode(stride);
+        }
+
+        @Override
+        public String toString() {
+            return "tensor " + dtype + Arrays.toString(shape) + " stride " + Arrays.toString(stride) + " offset "
+                    + offset + " of storage " + storage.key();
+        }
+    }
+
+    /** A short description of a value's type for messages (never its contents, which may be huge or cyclic). */
+    static String describe(Object value) {
+        if (value == null) {
+            return "None";
+        }
+        if (value instanceof TorchGlobal g) {
+            return g.qualifiedName();
+        }
+        if (value instanceof String) {
+            return "str";
+        }
+        if (value instanceof Long || value instanceof java.math.BigInteger) {
+            return "int";
+        }
+        if (value instanceof Double) {
+            return "float";
+        }
+        if (value instanceof Boolean) {
+            return "bool";
+        }
+        if (value instanceof java.util.List) {
+            return "list";
+        }
+        if (value instanceof java.util.Map) {
+            return "dict";
+        }
+        if (value instanceof Tuple t) {
+            return "tuple of " + t.size();
+        }
+        if (value instanceof Bytes) {
+            return "bytes";
+        }
+        if (value instanceof StorageRef) {
+            return "storage";
+        }
+        if (value instanceof TensorRef) {
+            return "tensor";
+        }
+        if (value instanceof Device) {
+            return "torch.device";
+        }
+        return value.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,305 @@
+package dev.superscope.checkpoints.hub;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Hugging Face-shaped hub on 127.0.0.1 for tests: {@code /api/models/{repo}/revision/{rev}} and
+ * {@code /{repo}/resolve/{commit}/{file}}; large files are redirected to a second server (the "CDN", on
+ * another port) the way the hub redirects LFS files. Range requests get 206 with Content-Range. Every
+ * request is logged with its Range and Authorization header, and body bytes are counted.
+ */
+final class FakeHub implements AutoCloseable {
+    /** One request as the server saw it. */
+    record Request(String server, String path, String range, String authorization, long bodyBytes) {
+    }
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+    /** Files at least this large are served from the CDN, like LFS files. */
+    static final long LFS_THRESHOLD = 4096;
+
+    private final HttpServer hub;
+    private final HttpServer cdn;
+    private final Map<String, Repo> repos = new ConcurrentHashMap<>();
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+    final AtomicLong bytesServed = new AtomicLong();
+    /** The next this-many resolve/CDN requests answer with {@link #failStatus}. */
+    final AtomicInteger failNext = new AtomicInteger();
+    volatile int failStatus = 503;
+    /** When positive, the next ranged body is cut off (connection closed) after this many bytes. */
+    final AtomicLong dropAfter = new AtomicLong(-1);
+    /** When true, Range headers are ignored and whole files are sent with 200. */
+    volatile boolean ignoreRange;
+    /** When positive, every body of at least 64 KiB starts this many milliseconds late (a slow link). */
+    volatile long slowBodiesMillis;
+
+    static final class Repo {
+        final String commit;
+        final Map<String, String> refs = new ConcurrentHashMap<>();
+        final Map<String, Path> files = new ConcurrentHashMap<>();
+        String token; // non-null: gated, this token required
+
+        Repo(String commit) {
+            this.commit = commit;
+            refs.put("main", commit);
+        }
+    }
+
+    FakeHub() throws IOException {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        hub = HttpServer.create(any, 0);
+        cdn = HttpServer.create(any, 0);
+        hub.createContext("/", this::hub);
+        cdn.createContext("/", this::cdn);
+        hub.start();
+        cdn.start();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + hub.getAddress().getPort();
+    }
+
+    /**
+     * Settings that talk to this hub, with every cache and home folder under {@code tmp} and a retry
+     * policy quick enough for tests; {@code token} (may be null) is sent as HF_TOKEN.
+     */
+    HubSettings settings(Path tmp, String token) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("HF_ENDPOINT", endpoint(),
+                "HF_HOME", tmp.resolve("hf").toString(), "SUPERSCOPE_CACHE", tmp.resolve("ss").toString(),
+                "HOME", tmp.resolve("home").toString()));
+        if (token != null) {
+            env.put("HF_TOKEN", token);
+        }
+        return HubSettings.fromEnvironment(env).withRetry(new HubSettings.RetryPolicy(4, Duration.ofMillis(10),
+                Duration.ofSeconds(5), Duration.ofSeconds(2)));
+    }
+
+    /** Adds {@code repo} with the files of {@code dir} (top level and one level of sub-folders). */
+    Repo add(String repo, Path dir) throws IOException {
+        String commit = sha1(repo + dir);
+        Repo r = new Repo(commit);
+        try (var walk = Files.walk(dir, 2)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                r.files.put(dir.relativize(p).toString().replace('\\', '/'), p);
+            }
+        }
+        repos.put(repo, r);
+        return r;
+    }
+
+    long bytesFor(String fileSuffix) {
+        return requests.stream().filter(q -> q.path().endsWith(fileSuffix)).mapToLong(Request::bodyBytes).sum();
+    }
+
+    private void hub(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getRawPath();
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        try {
+            if (path.startsWith("/api/models/")) {
+                String rest = path.substring("/api/models/".length());
+                int at = rest.indexOf("/revision/");
+                String repoName = rest.substring(0, at);
+                String rev = java.net.URLDecoder.decode(rest.substring(at + "/revision/".length()), StandardCharsets.UTF_8);
+                Repo repo = repos.get(repoName);
+                if (repo == null) {
+                    send(ex, 404, "RepoNotFound", "{\"error\":\"Repository not found\"}", auth, "hub");
+                    return;
+                }
+                if (!authorized(repo, auth)) {
+                    send(ex, 401, null, "{\"error\":\"Access to model is restricted\"}", auth, "hub");
+                    return;
+                }
+                String commit = repo.refs.getOrDefault(rev, rev.equals(repo.commit) ? repo.commit : null);
+                if (commit == null) {
+                    send(ex, 404, "RevisionNotFound", "{\"error\":\"Invalid rev id: " + rev + "\"}", auth, "hub");
+                    return;
+                }
+                StringBuilder json = new StringBuilder("{\"id\":\"" + repoName + "\",\"sha\":\"" + commit
+                        + "\",\"siblings\":[");
+                List<String> names = new ArrayList<>(repo.files.keySet());
+                java.util.Collections.sort(names);
+                for (int i = 0; i < names.size(); i++) {
+                    json.append(i == 0 ? "" : ",").append("{\"rfilename\":\"").append(names.get(i)).append("\"}");
+                }
+                send(ex, 200, null, json.append("]}").toString(), auth, "hub");
+                return;
+            }
+            // /{org}/{name}/resolve/{commit}/{file}
+            String[] parts = path.substring(1).split("/", 5);
+            if (parts.length < 5 || !parts[2].equals("resolve")) {
+                send(ex, 404, null, "no such route", auth, "hub");
+                return;
+            }
+            String repoName = parts[0] + "/" + parts[1];
+            Repo repo = repos.get(repoName);
+            if (repo == null) {
+                send(ex, 404, "RepoNotFound", "Repository not found", auth, "hub");
+                return;
+            }
+            if (!authorized(repo, auth)) {
+                send(ex, 401, null, "Access to model is restricted", auth, "hub");
+                return;
+            }
+            String file = java.net.URLDecoder.decode(parts[4], StandardCharsets.UTF_8);
+            Path local = parts[3].equals(repo.commit) ? repo.files.get(file) : null;
+            if (local == null) {
+                send(ex, 404, "EntryNotFound", "Entry not found", auth, "hub");
+                return;
+            }
+            if (failNext.get() > 0 && failNext.getAndDecrement() > 0) {
+                send(ex, failStatus, null, "try later", auth, "hub");
+                return;
+            }
+            long size = Files.size(local);
+            String etag = sha1(local.toString() + size);
+            ex.getResponseHeaders().add("X-Repo-Commit", repo.commit);
+            if (size >= LFS_THRESHOLD) {
+                ex.getResponseHeaders().add("X-Linked-Etag", "\"" + etag + "\"");
+                ex.getResponseHeaders().add("X-Linked-Size", Long.toString(size));
+                ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/"
+                        + repoName + "/" + repo.commit + "/" + parts[4] + "?sig=x");
+                send(ex, 302, null, "", auth, "hub");
+                return;
+            }
+            ex.getResponseHeaders().add("ETag", "\"" + etag + "\"");
+            serveFile(ex, local, auth, "hub");
+        } catch (RuntimeException e) {
+            send(ex, 500, null, e.toString(), auth, "hub");
+        }
+    }
+
+    private void cdn(HttpExchange ex) throws IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        String[] parts = ex.getRequestURI().getRawPath().substring("/cdn/".length()).split("/", 4);
+        Repo repo = repos.get(parts[0] + "/" + parts[1]);
+        Path local = repo == null ? null
+                : repo.files.get(java.net.URLDecoder.decode(parts[3], StandardCharsets.UTF_8));
+        if (local == null) {
+            send(ex, 404, null, "no such object", auth, "cdn");
+            return;
+        }
+        if (failNext.get() > 0 && failNext.getAndDecrement() > 0) {
+            send(ex, failStatus, null, "try later", auth, "cdn");
+            return;
+        }
+        serveFile(ex, local, auth, "cdn");
+    }
+
+    private static boolean authorized(Repo repo, String auth) {
+        return repo.token == null || ("Bearer " + repo.token).equals(auth);
+    }
+
+    private void serveFile(HttpExchange ex, Path file, String auth, String server) throws IOException {
+        long size = Files.size(file);
+        String range = ex.getRequestHeaders().getFirst("Range");
+        long from = 0;
+        long to = size - 1;
+        int status = 200;
+        if (range != null && !ignoreRange) {
+            Matcher m = RANGE.matcher(range);
+            if (!m.matches()) {
+                send(ex, 416, null, "bad range", auth, server);
+                return;
+            }
+            from = Long.parseLong(m.group(1));
+            to = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+            if (from >= size) {
+                ex.getResponseHeaders().add("Content-Range", "bytes */" + size);
+                send(ex, 416, null, "", auth, server);
+                return;
+            }
+            status = 206;
+            ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + size);
+        }
+        ex.getResponseHeaders().add("Accept-Ranges", "bytes");
+        long length = to - from + 1;
+        long cut = range != null && status == 206 ? dropAfter.getAndSet(-1) : -1;
+        if (cut >= 0) {
+            ex.getResponseHeaders().add("Connection", "close"); // so the short body ends in a closed socket
+        }
+        if (slowBodiesMillis > 0 && length >= 64 * 1024) {
+            try {
+                Thread.sleep(slowBodiesMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ex.sendResponseHeaders(status, length);
+        long sent = 0;
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r"); OutputStream out = ex.getResponseBody()) {
+            in.seek(from);
+            byte[] buffer = new byte[1 << 16];
+            long limit = cut >= 0 ? Math.min(cut, length) : length;
+            while (sent < limit) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
+                out.write(buffer, 0, n);
+                sent += n;
+            }
+            if (cut >= 0) {
+                out.flush();
+                requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
+                bytesServed.addAndGet(sent);
+                throw new IOException("dropping the connection on purpose");
+            }
+        } catch (IOException e) {
+            if (cut < 0) {
+                // The client closed early (it had what it needed); count what went out.
+                requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
+                bytesServed.addAndGet(sent);
+            }
+            ex.close();
+            return;
+        }
+        requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
+        bytesServed.addAndGet(sent);
+    }
+
+    private void send(HttpExchange ex, int status, String errorCode, String body, String auth, String server)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (errorCode != null) {
+            ex.getResponseHeaders().add("X-Error-Code", errorCode);
+        }
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+        requests.add(new Request(server, ex.getRequestURI().getRawPath(), ex.getRequestHeaders().getFirst("Range"), auth,
+                bytes.length));
+        bytesServed.addAndGet(bytes.length);
+    }
+
+    static String sha1(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        hub.stop(0);
+        cdn.stop(0);
+    }
+}

@@ -1,6 +1,0 @@
-/**
- * The built-in GPT-NeoX loader, {@link dev.superscope.loaders.gptneox.GptNeoxLoader}: which tensors of a GPT-NeoX
- * checkpoint are the token embedding and the LM head. The shared rules (name alternatives, tying) are
- * in {@link dev.superscope.loaders.common.VocabularyMatrices}.
- */
-package dev.superscope.loaders.gptneox;
