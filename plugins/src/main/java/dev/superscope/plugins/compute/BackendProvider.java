@@ -1,0 +1,33 @@
+package dev.superscope.plugins.compute;
+
+import java.util.Optional;
+
+/**
+ * Makes one kind of compute backend. Implementations are listed in
+ * {@code META-INF/services/dev.superscope.plugins.compute.BackendProvider} and need a public no-argument
+ * constructor that loads no native code: a provider is asked about every run, opened only when chosen.
+ */
+public interface BackendProvider {
+
+    /** A short unique name, e.g. {@code blas} or {@code torch}; used by {@code --backend}. */
+    String name();
+
+    /** One line for {@code superscope plugins}. */
+    String description();
+
+    /** Preference when several can run: the highest-ranked available provider is the default. */
+    int rank();
+
+    /**
+     * Why this backend cannot run with {@code settings} here (e.g. it has no GPU support, or its native
+     * library is not on the class path), or empty when it can. Cheap: it does not load native code.
+     */
+    Optional<String> unavailableReason(BackendSettings settings);
+
+    /**
+     * Starts the backend (loads its native code; may take a while the first time).
+     *
+     * @throws dev.superscope.plugins.SuperscopeException when it cannot start
+     */
+    Backend open(BackendSettings settings);
+}
