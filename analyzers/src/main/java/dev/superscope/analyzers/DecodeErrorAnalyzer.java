@@ -1,6 +1,7 @@
 package dev.superscope.analyzers;
 
-import dev.superscope.analyzers.engine.CosineScan;
+import dev.superscope.analyzers.scan.CosineScan;
+import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
@@ -36,8 +37,8 @@ public final class DecodeErrorAnalyzer implements Analyzer {
     }
 
     @Override
-    public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
-        CosineScan.Result scan = CosineScans.of(matrix, options);
+    public AnalysisResult analyze(Matrix matrix, AnalysisContext context) {
+        CosineScan.Result scan = CosineScans.of(matrix, context);
         double rate = scan.validRows() >= 2 ? (double) scan.decodeErrors() / scan.validRows() : Double.NaN;
         return new AnalysisResult(name(), List.of(new Metric("decode_error_rate", rate)),
                 Map.of("decode_error", scan.decodeError()), Map.of());

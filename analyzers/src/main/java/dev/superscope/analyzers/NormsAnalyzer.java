@@ -1,7 +1,7 @@
 package dev.superscope.analyzers;
 
-import dev.superscope.analyzers.engine.RowScan;
-import dev.superscope.plugins.AnalysisOptions;
+import dev.superscope.analyzers.scan.RowScan;
+import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.Matrix;
@@ -40,15 +40,20 @@ public final class NormsAnalyzer implements Analyzer {
     }
 
     @Override
-    public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
+    public boolean usesBackend() {
+        return false;
+    }
+
+    @Override
+    public AnalysisResult analyze(Matrix matrix, AnalysisContext context) {
         RowCount.checked(matrix);
-        // Java only, no engine; the overlap analyzer reuses this scan of the same matrix.
-        RowScan scan = RowScans.of(matrix, options.blockRows());
+        // Java only, no backend; the overlap analyzer reuses this scan of the same matrix.
+        RowScan scan = RowScans.of(matrix, context);
         double[] norms = scan.norms().clone();
         long nonFinite = scan.nonFiniteRows();
         long zero = scan.zeroRows();
         double[] finite = Arrays.stream(norms).filter(r -> !Double.isNaN(r)).toArray();
-        NormStatistics s = NormStatistics.of(finite, options.tau());
+        NormStatistics s = NormStatistics.of(finite, context.options().tau());
         List<Metric> metrics = List.of(
                 new Metric("norm_mean", s.mean()),
                 new Metric("norm_std", s.std()),

@@ -1,22 +1,20 @@
 package dev.superscope.analyzers;
 
-import ai.djl.ndarray.NDManager;
-import dev.superscope.analyzers.engine.Block;
-import dev.superscope.analyzers.engine.BlockArrays;
-import dev.superscope.analyzers.engine.EngineFailures;
-import dev.superscope.analyzers.engine.RowBlocks;
-import dev.superscope.analyzers.engine.RowScan;
-import dev.superscope.analyzers.engine.SymmetricGram;
-import dev.superscope.analyzers.engine.TorchEngine;
-import dev.superscope.analyzers.engine.UnitRows;
-import dev.superscope.plugins.AnalysisOptions;
+import dev.superscope.analyzers.scan.RowBlocks;
+import dev.superscope.analyzers.scan.RowScan;
+import dev.superscope.analyzers.scan.UnitRows;
+import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.Metric;
+import dev.superscope.plugins.compute.ComputeScope;
+import dev.superscope.plugins.compute.FloatRows;
+import dev.superscope.plugins.compute.GramSum;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +26,10 @@ import java.util.Map;
  *
  * <p>Three passes over the matrix. The first is the row scan shared with {@code norms} (Java only):
  * norms, row states and the float64 column sums of the valid rows, hence the mean row. The second
- * builds each block's unit rows and centred unit rows ({@link UnitRows}: scaled and centred in the
- * engine, or in float64 in Java where float32 would lose digits) and adds both to their Gram matrices
- * (float32 GEMMs over the upper block triangle only, summed in float64). The third computes each row's
- * interference I_i = u_i^T G u_i - 1. Each block's mapping is released as soon as the block is done, so
+ * builds each block's unit rows and centred unit rows ({@link UnitRows}: scaled and centred in float64,
+ * rounded once to float32) and has the compute backend add both to their Gram matrices ({@link GramSum}:
+ * float32 products of the block, summed over blocks in float64). The third has the backend compute each
+ * row's interference I_i = u_i^T G u_i - 1. Each block's mapping is released as soon as the block is done, so
  * a head of any size streams in bounded resident memory. A row equal to the mean has no direction once
  * centred and is left out of the centred metrics. Metrics need at least two valid (two non-zero
  * centred) rows and are NaN otherwise; {@code inv_m} is always defined.
@@ -44,8 +42,8 @@ public final class OverlapAnalyzer implements Analyzer {
             "nonfinite_rows", "zero_rows");
 
     /**
-     * Elements per block of the Gram passes: their temporaries are float32 engine arrays (128 MB at
-     * most), and larger blocks mean fewer GEMMs and fewer float64 accumulations of the m x m partial
+     * Elements per block of the Gram passes: their unit rows are float32 buffers (128 MB each at most),
+     * and larger blocks mean fewer products and fewer float64 accumulations of the m x m partial
      * sums, which dominate for wide heads (an 8192-wide head is read 4096 rows at a time, not 512).
      */
     private static final long GRAM_BLOCK_ELEMENTS = 1L << 25;
@@ -67,26 +65,26 @@ public final class OverlapAnalyzer implements Analyzer {
     }
 
     @Override
-    public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
+    public AnalysisResult analyze(Matrix matrix, AnalysisContext context) {
         int n = RowCount.checked(matrix);
-        RowScan scan = RowScans.of(matrix, options.blockRows());
-        RowBlocks blocks = new RowBlocks(matrix, options.blockRows(), GRAM_BLOCK_ELEMENTS);
+        RowScan scan = RowScans.of(matrix, context);
+        RowBlocks blocks = new RowBlocks(matrix, context.options().blockRows(), GRAM_BLOCK_ELEMENTS);
         int m = matrix.cols();
         double[] interference = new double[n];
         Arrays.fill(interference, Double.NaN);
         if (scan.validRows() < 2) {
             return result(matrix, scan, new Grams(Double.NaN, 0, Double.NaN), interference);
         }
-        try (NDManager root = TorchEngine.get().newManager();
-             SymmetricGram gram = new SymmetricGram(root, m);
-             SymmetricGram centredGram = new SymmetricGram(root, m)) {
+        try (ComputeScope root = context.backend().newScope()) {
+            GramSum gram = root.newGram(m);
+            GramSum centredGram = root.newGram(m);
             long centred = 0;
             try (UnitRows rows = new UnitRows(blocks, scan, scan.mean())) {
                 for (int b = 0; b < blocks.blockCount(); b++) {
-                    try (NDManager blockManager = root.newSubManager()) {
-                        rows.prepare(b, blockManager);
-                        gram.add(rows.unitArray());
-                        centredGram.add(rows.centredArray());
+                    rows.prepare(b);
+                    try (ComputeScope block = root.newChild()) {
+                        gram.add(block.rows(rows.unit()));
+                        centredGram.add(block.rows(rows.centred()));
                     }
                     centred += rows.centredCount();
                 }
@@ -95,7 +93,7 @@ public final class OverlapAnalyzer implements Analyzer {
             interference(blocks, scan, gram, root, interference);
             return result(matrix, scan, grams, interference);
         } catch (RuntimeException e) {
-            throw EngineFailures.wrap(matrix.name(), "computing the Gram matrix of", e);
+            throw ComputeFailures.wrap(matrix.name(), "computing the Gram matrix of", e);
         }
     }
 
@@ -104,44 +102,54 @@ public final class OverlapAnalyzer implements Analyzer {
     }
 
     /**
-     * I_i = u_i^T G u_i - 1 for every valid row, in a second pass once G is complete. Blocks whose norms
-     * float32 can carry go to the engine as stored (I_i = w_i^T G w_i / r_i^2 - 1: no unit rows to
-     * build; an F32 block is the mapping itself); other blocks are normalised first.
+     * I_i = u_i^T G u_i - 1 for every valid row, in a second pass once G is complete. A memory-mapped F32
+     * block whose rows are all valid, with norms float32 can carry, goes to the backend as stored, no copy:
+     * I_i = w_i^T G w_i / r_i^2 - 1. Other blocks are normalised first.
      */
-    private static void interference(RowBlocks blocks, RowScan scan, SymmetricGram gram, NDManager root,
+    private static void interference(RowBlocks blocks, RowScan scan, GramSum gram, ComputeScope root,
                                      double[] interference) {
         double[] norms = scan.norms();
         byte[] states = scan.states();
-        BlockArrays stored = new BlockArrays(blocks.dtype(), blocks.cols(), blocks.matrix().name());
         try (UnitRows rows = new UnitRows(blocks, scan, null)) {
             for (int b = 0; b < blocks.blockCount(); b++) {
                 int offset = (int) blocks.blockStart(b);
                 int count = blocks.blockLength(b);
-                if (blocks.dtype() == DType.F64 || !UnitRows.normsInRange(scan, offset, count)) {
-                    try (NDManager blockManager = root.newSubManager()) {
-                        rows.prepare(b, blockManager);
-                        float[] quad = gram.quadraticForms(rows.unitArray());
-                        for (int k = 0; k < quad.length; k++) {
-                            interference[offset + rows.validRow(k)] = (double) quad[k] - 1.0;
+                if (storedRowsServe(blocks, scan, offset, count)) {
+                    ByteBuffer raw = blocks.raw(b);
+                    try (ComputeScope block = root.newChild()) {
+                        double[] quad = gram.quadraticForms(block.rows(new FloatRows(raw, count, blocks.cols())));
+                        for (int i = 0; i < count; i++) {
+                            double r = norms[offset + i];
+                            interference[offset + i] = quad[i] / (r * r) - 1.0;
                         }
+                    } finally {
+                        blocks.release(raw);
                     }
                     continue;
                 }
-                ByteBuffer raw = blocks.raw(b);
-                // The manager (and the array over the mapping) closes before the mapping is released.
-                try (NDManager blockManager = root.newSubManager()) {
-                    float[] quad = gram.quadraticForms(stored.of(raw, count, blockManager));
-                    for (int i = 0; i < count; i++) {
-                        if (states[offset + i] == Block.VALID) {
-                            double r = norms[offset + i];
-                            interference[offset + i] = (double) quad[i] / (r * r) - 1.0;
-                        }
+                rows.prepare(b);
+                try (ComputeScope block = root.newChild()) {
+                    double[] quad = gram.quadraticForms(block.rows(rows.unit()));
+                    for (int k = 0; k < quad.length; k++) {
+                        interference[offset + rows.validRow(k)] = quad[k] - 1.0;
                     }
-                } finally {
-                    blocks.release(raw);
                 }
             }
         }
+    }
+
+    /** Whether block rows {@code offset..offset+count-1} can be multiplied as stored (see above). */
+    private static boolean storedRowsServe(RowBlocks blocks, RowScan scan, int offset, int count) {
+        if (blocks.dtype() != DType.F32 || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            return false;
+        }
+        byte[] states = scan.states();
+        for (int i = offset; i < offset + count; i++) {
+            if (states[i] != RowScan.VALID) {
+                return false;
+            }
+        }
+        return UnitRows.normsInRange(scan, offset, count);
     }
 
     private AnalysisResult result(Matrix matrix, RowScan first, Grams second, double[] interference) {

@@ -1,6 +1,7 @@
 package dev.superscope.analyzers;
 
-import dev.superscope.analyzers.engine.CosineScan;
+import dev.superscope.analyzers.scan.CosineScan;
+import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
@@ -38,8 +39,8 @@ public final class PairwiseAnalyzer implements Analyzer {
     }
 
     @Override
-    public AnalysisResult analyze(Matrix matrix, AnalysisOptions options) {
-        CosineScan.Result scan = CosineScans.of(matrix, options);
+    public AnalysisResult analyze(Matrix matrix, AnalysisContext context) {
+        CosineScan.Result scan = CosineScans.of(matrix, context);
         boolean defined = scan.validRows() >= 2;
         List<Metric> metrics = List.of(
                 new Metric("mean_abs_overlap", defined ? scan.sumAbsCosine() / scan.pairs() : Double.NaN),

@@ -1,5 +1,10 @@
 package dev.superscope.analyzers;
 
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.junit.jupiter.params.ParameterizedClass;
+
+import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.DType;
@@ -16,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class DecodeErrorAnalyzerTest {
+@ParameterizedClass(name = "on {0}")
+@MethodSource("dev.superscope.testing.TestBackends#names")
+class DecodeErrorAnalyzerTest extends BackendSuite {
     private final DecodeErrorAnalyzer analyzer = new DecodeErrorAnalyzer();
 
     private static AnalysisOptions blocks(int rows) {
@@ -24,8 +31,7 @@ class DecodeErrorAnalyzerTest {
     }
 
     private AnalysisResult fresh(Matrix matrix, AnalysisOptions options) {
-        CosineScans.clear();
-        return analyzer.analyze(matrix, options);
+        return analyze(analyzer, matrix, options);
     }
 
     private static void assertMatchesBruteForce(Matrix matrix, AnalysisResult result) {
@@ -98,11 +104,11 @@ class DecodeErrorAnalyzerTest {
     void pairwiseAndDecodeErrorShareOneScan() {
         Matrix matrix = TestMatrices.of(DType.F32, TestMatrices.gaussian(200, 8, 3, 1.0));
         AnalysisOptions options = blocks(50);
-        CosineScans.clear();
-        new PairwiseAnalyzer().analyze(matrix, options);
-        var scan = CosineScans.of(matrix, options);
-        AnalysisResult shared = analyzer.analyze(matrix, options);
-        assertSame(scan, CosineScans.of(matrix, options), "the second analyzer reuses the first's scan");
+        AnalysisContext context = context(options);
+        new PairwiseAnalyzer().analyze(matrix, context);
+        var scan = CosineScans.of(matrix, context);
+        AnalysisResult shared = analyzer.analyze(matrix, context);
+        assertSame(scan, CosineScans.of(matrix, context), "the second analyzer reuses the first's scan");
         AnalysisResult alone = fresh(matrix, options);
         assertArrayEquals(alone.perToken().get("decode_error"), shared.perToken().get("decode_error"));
         assertEquals(metric(alone, "decode_error_rate"), metric(shared, "decode_error_rate"));

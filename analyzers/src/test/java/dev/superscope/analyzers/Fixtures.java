@@ -27,15 +27,13 @@ final class Fixtures {
 
     /** The fixtures folder; skips the calling test, with a message, when it is absent. */
     static Path dir() {
-        Path dir = Path.of(System.getProperty("superscope.fixtures", "../../shared/fixtures"));
-        Assumptions.assumeTrue(Files.isDirectory(dir), "shared fixtures not found at " + dir);
-        return dir;
+        return dev.superscope.testing.Fixtures.root();
     }
 
     /** A matrix over tensor {@code name} of {@code checkpoints/<folder>/model.safetensors}; close the channel. */
     static Tensor tensor(String folder, String name) throws IOException {
         Path file = dir().resolve("checkpoints").resolve(folder).resolve("model.safetensors");
-        Assumptions.assumeTrue(Files.isRegularFile(file), "fixture not found: " + file);
+        dev.superscope.testing.Fixtures.existing(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         channel.read(length, 0);

@@ -1,5 +1,9 @@
 package dev.superscope.analyzers;
 
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.junit.jupiter.params.ParameterizedClass;
+
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.DType;
@@ -15,7 +19,9 @@ import static dev.superscope.analyzers.Near.metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class NormsAnalyzerTest {
+@ParameterizedClass(name = "on {0}")
+@MethodSource("dev.superscope.testing.TestBackends#names")
+class NormsAnalyzerTest extends BackendSuite {
     private final NormsAnalyzer analyzer = new NormsAnalyzer();
 
     private static AnalysisOptions blocks(int rows) {
@@ -39,13 +45,13 @@ class NormsAnalyzerTest {
     @CsvSource({"F32, 1", "F32, 2", "F16, 3", "BF16, 4", "F64, 5", "F32, 6"})
     void matchesBruteForceOnRandomRows(DType dtype, long seed) {
         Matrix matrix = TestMatrices.of(dtype, TestMatrices.gaussian(300, 16, seed, 0.05), seed % 2 == 0);
-        assertMatchesBruteForce(matrix, analyzer.analyze(matrix, blocks(37)), 0.5, 1e-12);
+        assertMatchesBruteForce(matrix, analyze(analyzer, matrix, blocks(37)), 0.5, 1e-12);
     }
 
     @Test
     void f64RowsWhoseSumOfSquaresOverOrUnderflowsKeepTheirNorms() {
         double[][] rows = {{3e200, 4e200}, {3e-200, -4e-200}, {0, 0}, {6, 8}};
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F64, rows, true), blocks(2));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F64, rows, true), blocks(2));
         double[] norms = result.perToken().get("norm");
         assertNear(5e200, norms[0], 1e-15, "overflowing row");
         assertNear(5e-200, norms[1], 1e-15, "underflowing row");
@@ -59,7 +65,7 @@ class NormsAnalyzerTest {
     void blockSizeDoesNotChangeTheResult() {
         Matrix matrix = TestMatrices.of(DType.F32, TestMatrices.gaussian(301, 9, 11, 1.0));
         for (int rows : new int[] {1, 7, 100, 301, 5000}) {
-            assertMatchesBruteForce(matrix, analyzer.analyze(matrix, blocks(rows)), 0.5, 1e-12);
+            assertMatchesBruteForce(matrix, analyze(analyzer, matrix, blocks(rows)), 0.5, 1e-12);
         }
     }
 
@@ -73,7 +79,7 @@ class NormsAnalyzerTest {
         rows[49] = new double[8];
         for (DType dtype : new DType[] {DType.F32, DType.F16, DType.BF16, DType.F64}) {
             Matrix matrix = TestMatrices.of(dtype, rows);
-            AnalysisResult result = analyzer.analyze(matrix, blocks(16));
+            AnalysisResult result = analyze(analyzer, matrix, blocks(16));
             assertEquals(3, metric(result, "nonfinite_rows"), dtype.toString());
             assertEquals(2, metric(result, "zero_rows"), dtype.toString());
             double[] norm = result.perToken().get("norm");
@@ -92,7 +98,7 @@ class NormsAnalyzerTest {
         for (int i = 0; i < 10; i++) {
             rows[i][1] = i + 1;
         }
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, rows), blocks(4));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F32, rows), blocks(4));
         assertEquals(0.6, metric(result, "frac_represented"), 1e-15);
         assertEquals(5.5, metric(result, "norm_p50"), 1e-15);
         assertEquals(5.5, metric(result, "norm_mean"), 1e-15);
@@ -100,7 +106,7 @@ class NormsAnalyzerTest {
         assertEquals(1.0, metric(result, "norm_min"));
         assertEquals(10.0, metric(result, "norm_max"));
         // tau = 0.9: threshold 8.19 -> rows 9 and 10; an odd count has a middle element.
-        AnalysisResult strict = analyzer.analyze(TestMatrices.of(DType.F32, java.util.Arrays.copyOf(rows, 9)),
+        AnalysisResult strict = analyze(analyzer, TestMatrices.of(DType.F32, java.util.Arrays.copyOf(rows, 9)),
                 new AnalysisOptions(0.9, 4, 10, Map.of()));
         // 1..9: p90 = 8.2, threshold 7.38 -> 8 and 9.
         assertEquals(2.0 / 9, metric(strict, "frac_represented"), 1e-15);
@@ -110,24 +116,24 @@ class NormsAnalyzerTest {
         for (int i = 0; i < 10; i++) {
             weak[i][0] = i < 3 ? 0.1 : 1.0;
         }
-        assertEquals(0.7, metric(analyzer.analyze(TestMatrices.of(DType.F32, weak), blocks(3)), "frac_represented"), 1e-15);
+        assertEquals(0.7, metric(analyze(analyzer, TestMatrices.of(DType.F32, weak), blocks(3)), "frac_represented"), 1e-15);
     }
 
     @Test
     void noFiniteRowsGiveNaNStatistics() {
         double[][] rows = {{Double.NaN, 1}, {1, Double.POSITIVE_INFINITY}};
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, rows), blocks(8));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F32, rows), blocks(8));
         assertTrue(Double.isNaN(metric(result, "norm_mean")));
         assertTrue(Double.isNaN(metric(result, "frac_represented")));
         assertEquals(2, metric(result, "nonfinite_rows"));
-        AnalysisResult empty = analyzer.analyze(TestMatrices.of(DType.F32, new double[0][]), blocks(8));
+        AnalysisResult empty = analyze(analyzer, TestMatrices.of(DType.F32, new double[0][]), blocks(8));
         assertTrue(Double.isNaN(metric(empty, "norm_p50")));
         assertEquals(0, empty.perToken().get("norm").length);
     }
 
     @Test
     void metricsComeInTheDeclaredOrder() {
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, TestMatrices.gaussian(5, 3, 1, 1)), blocks(8));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F32, TestMatrices.gaussian(5, 3, 1, 1)), blocks(8));
         assertEquals(analyzer.metricNames(), result.metrics().stream().map(m -> m.name()).toList());
         assertEquals("norms", result.analyzer());
     }
@@ -135,7 +141,7 @@ class NormsAnalyzerTest {
     @Test
     void gpt2FixtureNorms() throws Exception {
         try (Fixtures.Tensor t = Fixtures.tensor("gpt2-m16", "transformer.wte.weight")) {
-            AnalysisResult result = analyzer.analyze(t.matrix(), AnalysisOptions.defaults());
+            AnalysisResult result = analyze(analyzer, t.matrix(), AnalysisOptions.defaults());
             // PROVENANCE.md: mean = 0.0785750855, min = 0.0303403919, max = 0.141048414 (float64 numpy).
             assertNear(0.0785750855, metric(result, "norm_mean"), 1e-8, "norm_mean");
             assertNear(0.0303403919, metric(result, "norm_min"), 1e-8, "norm_min");
@@ -148,7 +154,7 @@ class NormsAnalyzerTest {
     @Test
     void optFixtureWithAZeroRow() throws Exception {
         try (Fixtures.Tensor t = Fixtures.tensor("opt-tiny", "lm_head.weight")) {
-            AnalysisResult result = analyzer.analyze(t.matrix(), AnalysisOptions.defaults());
+            AnalysisResult result = analyze(analyzer, t.matrix(), AnalysisOptions.defaults());
             // bench/reference_metrics.py on this tensor.
             assertEquals(1, metric(result, "zero_rows"));
             assertNear(0.06767555900776524, metric(result, "norm_mean"), 1e-10, "norm_mean");

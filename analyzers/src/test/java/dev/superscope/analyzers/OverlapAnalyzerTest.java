@@ -1,5 +1,9 @@
 package dev.superscope.analyzers;
 
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.junit.jupiter.params.ParameterizedClass;
+
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.BadInputException;
@@ -21,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OverlapAnalyzerTest {
+@ParameterizedClass(name = "on {0}")
+@MethodSource("dev.superscope.testing.TestBackends#names")
+class OverlapAnalyzerTest extends BackendSuite {
     /** float32 GEMMs against a float64 brute force. */
     private static final double FLOAT32_PATH = 1e-6;
 
@@ -69,7 +75,7 @@ class OverlapAnalyzerTest {
     @CsvSource({"F32, 1", "F32, 2", "F32, 3", "F16, 4", "F16, 5", "BF16, 6", "BF16, 7", "F64, 8"})
     void matchesBruteForceOnRandomRows(DType dtype, long seed) {
         Matrix matrix = TestMatrices.of(dtype, TestMatrices.gaussian(300, 16, seed, 0.02), seed % 2 == 1);
-        assertMatchesBruteForce(matrix, analyzer.analyze(matrix, blocks(64)), FLOAT32_PATH);
+        assertMatchesBruteForce(matrix, analyze(analyzer, matrix, blocks(64)), FLOAT32_PATH);
     }
 
     /** Widths of 2, 3 and 8 column panels (uneven ones included): the upper-triangle Gram is exact. */
@@ -83,7 +89,7 @@ class OverlapAnalyzerTest {
         rows[17] = new double[m];
         rows[40][m - 1] = Double.NaN;
         Matrix matrix = TestMatrices.of(dtype, rows, seed % 2 == 0);
-        assertMatchesBruteForce(matrix, analyzer.analyze(matrix, blocks(100)), FLOAT32_PATH);
+        assertMatchesBruteForce(matrix, analyze(analyzer, matrix, blocks(100)), FLOAT32_PATH);
     }
 
     /** Raw directions do not depend on row scale: tiny F32 rows (norms ~1e-19) give the raw metrics of unit-scale ones. */
@@ -97,9 +103,9 @@ class OverlapAnalyzerTest {
                 tiny[i][j] *= i % 3 == 0 ? 1e-20 : 1.0;
             }
         }
-        AnalysisResult unit = analyzer.analyze(TestMatrices.of(DType.F32, rows, true), blocks(64));
+        AnalysisResult unit = analyze(analyzer, TestMatrices.of(DType.F32, rows, true), blocks(64));
         Matrix matrix = TestMatrices.of(DType.F32, tiny, true);
-        AnalysisResult small = analyzer.analyze(matrix, blocks(64));
+        AnalysisResult small = analyze(analyzer, matrix, blocks(64));
         for (String name : List.of("msq_overlap", "m_eff", "interference_mean")) {
             assertNear(metric(unit, name), metric(small, name), 1e-5, name);
         }
@@ -110,7 +116,7 @@ class OverlapAnalyzerTest {
     void blockBoundariesDoNotChangeTheResult() {
         Matrix matrix = TestMatrices.of(DType.F32, TestMatrices.gaussian(301, 12, 21, 1.0));
         for (int rows : new int[] {1, 7, 37, 301, 4096}) {
-            assertMatchesBruteForce(matrix, analyzer.analyze(matrix, blocks(rows)), FLOAT32_PATH);
+            assertMatchesBruteForce(matrix, analyze(analyzer, matrix, blocks(rows)), FLOAT32_PATH);
         }
     }
 
@@ -123,7 +129,7 @@ class OverlapAnalyzerTest {
         rows[119] = new double[10];
         for (DType dtype : new DType[] {DType.F32, DType.F16, DType.BF16, DType.F64}) {
             Matrix matrix = TestMatrices.of(dtype, rows);
-            AnalysisResult result = analyzer.analyze(matrix, blocks(16));
+            AnalysisResult result = analyze(analyzer, matrix, blocks(16));
             assertEquals(2, metric(result, "nonfinite_rows"));
             assertEquals(2, metric(result, "zero_rows"));
             assertFalse(Double.isNaN(metric(result, "msq_overlap")), "invalid rows must not poison the result");
@@ -135,7 +141,7 @@ class OverlapAnalyzerTest {
     void orthonormalRowsDoNotOverlap() {
         // A random orthonormal basis of R^8 (Gram-Schmidt in float64), so the GEMM is not trivially exact.
         double[][] basis = orthonormalBasis(8, 99);
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F64, basis), blocks(3));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F64, basis), blocks(3));
         assertEquals(0.0, metric(result, "msq_overlap"), 1e-7);
         assertEquals(8.0, metric(result, "m_eff"), 1e-5);
         assertEquals(0.0, metric(result, "welch_bound"), "n' <= m: the Welch bound is 0");
@@ -150,7 +156,7 @@ class OverlapAnalyzerTest {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = new double[] {0.3, -1.2, 0.7, 2.0};
         }
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, rows), blocks(16));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F32, rows), blocks(16));
         assertNear(1.0, metric(result, "msq_overlap"), 1e-6, "msq_overlap");
         assertNear(1.0, metric(result, "m_eff"), 1e-6, "m_eff");
         assertNear(4.0, metric(result, "msq_times_m"), 1e-6, "msq_times_m");
@@ -164,7 +170,7 @@ class OverlapAnalyzerTest {
         // n = m + 1 unit vectors with pairwise cosine -1/m: an equiangular tight frame, msq = 1/m^2.
         int m = 7;
         double[][] frame = simplex(m);
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, frame), blocks(3));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F32, frame), blocks(3));
         double welch = metric(result, "welch_bound");
         assertNear(1.0 / (m * m), welch, 1e-12, "welch_bound");
         assertNear(welch, metric(result, "msq_overlap"), 1e-5, "msq_overlap = Welch bound");
@@ -176,7 +182,7 @@ class OverlapAnalyzerTest {
         double phi = (1 + Math.sqrt(5)) / 2;
         double[][] diagonals = {{0, 1, phi}, {0, 1, -phi}, {1, phi, 0}, {1, -phi, 0}, {phi, 0, 1}, {-phi, 0, 1}};
         for (DType dtype : new DType[] {DType.F32, DType.F64}) {
-            AnalysisResult result = analyzer.analyze(TestMatrices.of(dtype, diagonals), blocks(4));
+            AnalysisResult result = analyze(analyzer, TestMatrices.of(dtype, diagonals), blocks(4));
             assertNear(0.2, metric(result, "welch_bound"), 1e-12, "welch_bound (6-3)/(3*5)");
             assertNear(0.2, metric(result, "msq_overlap"), 1e-6, "every |cos| is 1/sqrt(5)");
             assertNear(3.0, metric(result, "m_eff"), 1e-6, "m_eff");
@@ -192,9 +198,9 @@ class OverlapAnalyzerTest {
                 shifted[i][j] = base[i][j] + 10.0 + j;
             }
         }
-        AnalysisResult plain = analyzer.analyze(TestMatrices.of(DType.F32, base), blocks(64));
+        AnalysisResult plain = analyze(analyzer, TestMatrices.of(DType.F32, base), blocks(64));
         Matrix shiftedMatrix = TestMatrices.of(DType.F32, shifted);
-        AnalysisResult offset = analyzer.analyze(shiftedMatrix, blocks(64));
+        AnalysisResult offset = analyze(analyzer, shiftedMatrix, blocks(64));
         assertTrue(metric(offset, "msq_overlap") > 0.9, "the shared offset makes every pair nearly parallel");
         assertTrue(metric(plain, "msq_overlap") < 0.1);
         // Centring removes it: the same as centring the rows without the offset (up to float32 storage
@@ -207,12 +213,12 @@ class OverlapAnalyzerTest {
     @Test
     void oneColumnAndFewRows() {
         double[][] column = {{1}, {-2}, {0.5}, {3}};
-        AnalysisResult one = analyzer.analyze(TestMatrices.of(DType.F32, column), blocks(3));
+        AnalysisResult one = analyze(analyzer, TestMatrices.of(DType.F32, column), blocks(3));
         assertEquals(1.0, metric(one, "msq_overlap"), 1e-6);
         assertEquals(1.0, metric(one, "welch_bound"), 1e-12);
         assertEquals(1.0, metric(one, "inv_m"));
         Matrix few = TestMatrices.of(DType.F32, TestMatrices.gaussian(5, 16, 3, 1.0));
-        AnalysisResult fewResult = analyzer.analyze(few, blocks(2));
+        AnalysisResult fewResult = analyze(analyzer, few, blocks(2));
         assertEquals(0.0, metric(fewResult, "welch_bound"));
         assertMatchesBruteForce(few, fewResult, FLOAT32_PATH);
     }
@@ -220,7 +226,7 @@ class OverlapAnalyzerTest {
     @Test
     void fewerThanTwoValidRowsGiveNaNOverlaps() {
         double[][] rows = {{1, 2, 3}, {0, 0, 0}, {Double.NaN, 0, 0}};
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, rows), blocks(2));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F32, rows), blocks(2));
         for (String name : List.of("msq_overlap", "msq_overlap_centered", "msq_times_m", "m_eff",
                 "m_eff_centered", "interference_mean", "interference_max")) {
             assertTrue(Double.isNaN(metric(result, name)), name);
@@ -234,21 +240,21 @@ class OverlapAnalyzerTest {
     @Test
     void unsupportedDtypeIsBadInputOnOneLine() {
         Matrix ints = Matrices.ofBuffer("model.embed.weight", DType.I32, 4, 2, ByteBuffer.allocate(32));
-        BadInputException e = assertThrows(BadInputException.class, () -> analyzer.analyze(ints, blocks(2)));
+        BadInputException e = assertThrows(BadInputException.class, () -> analyze(analyzer, ints, blocks(2)));
         assertTrue(e.getMessage().contains("model.embed.weight") && e.getMessage().contains("I32"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
 
     @Test
     void metricsComeInTheDeclaredOrder() {
-        AnalysisResult result = analyzer.analyze(TestMatrices.of(DType.F32, TestMatrices.gaussian(9, 3, 1, 1)), blocks(4));
+        AnalysisResult result = analyze(analyzer, TestMatrices.of(DType.F32, TestMatrices.gaussian(9, 3, 1, 1)), blocks(4));
         assertEquals(analyzer.metricNames(), result.metrics().stream().map(m -> m.name()).toList());
     }
 
     @Test
     void gpt2Fixture() throws Exception {
         try (Fixtures.Tensor t = Fixtures.tensor("gpt2-m16", "transformer.wte.weight")) {
-            AnalysisResult result = analyzer.analyze(t.matrix(), AnalysisOptions.defaults());
+            AnalysisResult result = analyze(analyzer, t.matrix(), AnalysisOptions.defaults());
             // PROVENANCE.md: mean squared cosine over i != j = 0.0625052095605 (float64 numpy).
             assertNear(0.0625052095605, metric(result, "msq_overlap"), 1e-6, "msq_overlap");
             assertEquals(0.0625, metric(result, "inv_m"));
@@ -271,7 +277,7 @@ class OverlapAnalyzerTest {
     private void check(String folder, String tensor, double msq, double msqCentred, double meff, double meffCentred,
                        double interferenceMean, double interferenceMax, int zeroRows) throws Exception {
         try (Fixtures.Tensor t = Fixtures.tensor(folder, tensor)) {
-            AnalysisResult r = analyzer.analyze(t.matrix(), AnalysisOptions.defaults());
+            AnalysisResult r = analyze(analyzer, t.matrix(), AnalysisOptions.defaults());
             assertNear(msq, metric(r, "msq_overlap"), 1e-6, folder + " msq_overlap");
             assertNear(msqCentred, metric(r, "msq_overlap_centered"), 1e-6, folder + " msq_overlap_centered");
             assertNear(meff, metric(r, "m_eff"), 1e-6, folder + " m_eff");

@@ -1,5 +1,9 @@
 package dev.superscope.analyzers;
 
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.junit.jupiter.params.ParameterizedClass;
+
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.DType;
@@ -16,7 +20,9 @@ import static dev.superscope.analyzers.Near.metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PairwiseAnalyzerTest {
+@ParameterizedClass(name = "on {0}")
+@MethodSource("dev.superscope.testing.TestBackends#names")
+class PairwiseAnalyzerTest extends BackendSuite {
     private final PairwiseAnalyzer analyzer = new PairwiseAnalyzer();
 
     private static AnalysisOptions options(int blockRows, int bins) {
@@ -24,8 +30,7 @@ class PairwiseAnalyzerTest {
     }
 
     private AnalysisResult fresh(Matrix matrix, AnalysisOptions options) {
-        CosineScans.clear();
-        return analyzer.analyze(matrix, options);
+        return analyze(analyzer, matrix, options);
     }
 
     private static void assertMatchesBruteForce(Matrix matrix, AnalysisResult result, int bins) {

@@ -1,6 +1,9 @@
 package dev.superscope.analyzers;
 
-import dev.superscope.analyzers.engine.TorchEngine;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.junit.jupiter.params.ParameterizedClass;
+
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Analyzer;
@@ -15,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RegistrationTest {
+@ParameterizedClass(name = "on {0}")
+@MethodSource("dev.superscope.testing.TestBackends#names")
+class RegistrationTest extends BackendSuite {
     @Test
     void theFourAnalyzersAreDiscoveredByName() {
         Plugins plugins = Plugins.discover(getClass().getClassLoader());
@@ -30,22 +35,12 @@ class RegistrationTest {
     void everyAnalyzerReturnsItsDeclaredMetricsInOrder() {
         Matrix matrix = TestMatrices.of(DType.BF16, TestMatrices.gaussian(40, 6, 1, 1.0));
         for (Analyzer a : Plugins.discover(getClass().getClassLoader()).analyzers().values()) {
-            AnalysisResult result = a.analyze(matrix, AnalysisOptions.defaults());
+            AnalysisResult result = analyze(a, matrix, AnalysisOptions.defaults());
             assertEquals(a.name(), result.analyzer());
             assertEquals(a.metricNames(), result.metrics().stream().map(m -> m.name()).toList(), a.name());
             for (double[] column : result.perToken().values()) {
                 assertEquals(40, column.length, a.name() + " per-token column has one value per row");
             }
         }
-    }
-
-    @Test
-    void theEngineIsPyTorchOnEveryCore() {
-        TorchEngine engine = TorchEngine.get();
-        assertEquals("2.7.1", engine.version());
-        assertEquals(Runtime.getRuntime().availableProcessors(), engine.threads());
-        assertTrue(engine.describe().contains("PyTorch 2.7.1"), engine.describe());
-        assertEquals("true", System.getProperty("ai.djl.offline"));
-        assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
     }
 }

@@ -9,12 +9,12 @@ import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 
 /** Builds test matrices of any analysable dtype from intended double values. */
-final class TestMatrices {
+public final class TestMatrices {
     private TestMatrices() {
     }
 
     /** Rows of independent N(0, scale^2) entries. */
-    static double[][] gaussian(int n, int m, long seed, double scale) {
+    public static double[][] gaussian(int n, int m, long seed, double scale) {
         SplittableRandom random = new SplittableRandom(seed);
         double[][] rows = new double[n][m];
         for (int i = 0; i < n; i++) {
@@ -25,7 +25,7 @@ final class TestMatrices {
         return rows;
     }
 
-    static double gaussian(SplittableRandom random) {
+    public static double gaussian(SplittableRandom random) {
         // Box-Muller; SplittableRandom has no nextGaussian in Java 17.
         double u = random.nextDouble();
         double v = random.nextDouble();
@@ -33,7 +33,7 @@ final class TestMatrices {
     }
 
     /** {@code rows} encoded as {@code dtype} in a direct (mapped-like) or heap buffer. */
-    static Matrix of(DType dtype, double[][] rows, boolean direct) {
+    public static Matrix of(DType dtype, double[][] rows, boolean direct) {
         int n = rows.length;
         int m = n == 0 ? 1 : rows[0].length;
         int size = dtype.byteSize();
@@ -55,12 +55,12 @@ final class TestMatrices {
         return Matrices.ofBuffer("test." + dtype, dtype, n, m, data);
     }
 
-    static Matrix of(DType dtype, double[][] rows) {
+    public static Matrix of(DType dtype, double[][] rows) {
         return of(dtype, rows, true);
     }
 
     /** float32 to binary16, rounding toward zero (any half value will do: tests decode what was stored). */
-    static short halfBits(float f) {
+    public static short halfBits(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         if (Float.isNaN(f)) {
@@ -82,7 +82,7 @@ final class TestMatrices {
      * The matrix's rows as the analyzers should see them: decoded by the plugin API's own decoder and
      * widened to double, or read as float64 for F64 (which the engine keeps in float64).
      */
-    static double[][] decoded(Matrix matrix) {
+    public static double[][] decoded(Matrix matrix) {
         int n = (int) matrix.rows();
         int m = matrix.cols();
         if (matrix.dtype() == DType.F64) {

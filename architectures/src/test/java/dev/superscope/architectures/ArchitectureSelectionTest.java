@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.checkpoints.CheckpointOpener;
-import dev.superscope.checkpoints.LoaderSelector;
 import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Checkpoint;
@@ -45,19 +44,19 @@ class ArchitectureSelectionTest {
         Plugins plugins = Plugins.discover(getClass().getClassLoader());
         try (Checkpoint cp = CheckpointOpener.open(dir, "bare")) {
             assertEquals(Map.of(), cp.config().values());
-            assertFalse(CheckpointOpener.hasConfigFile(cp.config()));
+            assertFalse(cp.config().fromFile());
             assertEquals(1, cp.tensors().tensors().size());
             BadInputException e = assertThrows(BadInputException.class,
-                    () -> LoaderSelector.select(plugins, cp, null));
+                    () -> plugins.architectureFor(cp, null));
             assertEquals(dir.resolve("config.json"), e.file());
             assertTrue(e.reason().contains("missing") && e.reason().contains("--loader")
                     && e.reason().contains("gpt2, gpt_neox, llama, opt"), e.getMessage());
-            LoadedModel m = LoaderSelector.select(plugins, cp, "gpt2").load(cp);
+            LoadedModel m = plugins.architectureFor(cp, "gpt2").load(cp);
             assertTrue(m.tied());
             assertEquals(3, m.hiddenSize());
             assertEquals("gpt2", m.architecture());
             SuperscopeException unknown = assertThrows(SuperscopeException.class,
-                    () -> LoaderSelector.select(plugins, cp, "bloom"));
+                    () -> plugins.architectureFor(cp, "bloom"));
             assertEquals(SuperscopeException.USAGE, unknown.exitCode());
         }
     }
@@ -67,7 +66,7 @@ class ArchitectureSelectionTest {
         config("{\"model_type\": \"gpt2\", \"n_embd\": 3}");
         writeGpt2(dir.resolve("model.safetensors"), 5, 3);
         try (Checkpoint cp = CheckpointOpener.open(dir, "x")) {
-            assertEquals("gpt2", LoaderSelector.select(Plugins.discover(getClass().getClassLoader()), cp, null).name());
+            assertEquals("gpt2", Plugins.discover(getClass().getClassLoader()).architectureFor(cp, null).name());
         }
     }
 }

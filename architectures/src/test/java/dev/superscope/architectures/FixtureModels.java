@@ -21,7 +21,7 @@ public final class FixtureModels {
     public static LoadedModel load(String name) {
         Path dir = Fixtures.checkpoint(name);
         Checkpoint cp = CheckpointOpener.open(dir, name);
-        return Plugins.discover(FixtureModels.class.getClassLoader()).loaderFor(cp.config()).load(cp);
+        return Plugins.discover(FixtureModels.class.getClassLoader()).architectureFor(cp.config()).load(cp);
     }
 
     /** What a fixture's PROVENANCE.md says about its matrices. */

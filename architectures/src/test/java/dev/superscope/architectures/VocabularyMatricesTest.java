@@ -1,9 +1,9 @@
 package dev.superscope.architectures;
 
-import dev.superscope.plugins.LoaderSpec;
+import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.testing.MemoryTensorStore;
 import dev.superscope.testing.TestModels;
-import dev.superscope.plugins.VocabularyMatrices;
+import dev.superscope.plugins.architecture.VocabularyMatrices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,11 +31,11 @@ import org.junit.jupiter.api.Test;
 
 class VocabularyMatricesTest {
     /** A family that ties by default, like GPT-2. */
-    private static final LoaderSpec TIES = new LoaderSpec("ties", Set.of("ties"), Set.of("TiesForCausalLM"),
+    private static final ArchitectureSpec TIES = new ArchitectureSpec("ties", Set.of("ties"), Set.of("TiesForCausalLM"),
             List.of("model.emb.weight", "emb.weight"), List.of("head.weight"), List.of("n_embd", "hidden_size"),
             List.of("n_embd"), true);
     /** A family that does not, like GPT-NeoX. */
-    private static final LoaderSpec UNTIES = new LoaderSpec("unties", Set.of("unties"), Set.of(),
+    private static final ArchitectureSpec UNTIES = new ArchitectureSpec("unties", Set.of("unties"), Set.of(),
             List.of("emb.weight"), List.of("head.weight"), List.of("hidden_size"), List.of("hidden_size"), false);
 
     @Test

@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  *
  * <p>A file path opens just that file (or that index) with config.json and the tokenizer from its
  * directory. A checkpoint without config.json still opens, with an empty {@link ModelConfig} whose
- * source is the missing file, so its tensors can be inspected; {@link LoaderSelector} then refuses to
- * guess its architecture unless a loader is named.
+ * source is the missing file ({@link ModelConfig#fromFile()} is false), so its tensors can be inspected;
+ * the architecture must then be named.
  */
 public final class CheckpointOpener {
     static final String CONFIG = "config.json";
@@ -111,11 +111,6 @@ public final class CheckpointOpener {
             throw new BadInputException(file, "is not a regular file");
         }
         return new ModelConfig(JsonFiles.readObject(file), file);
-    }
-
-    /** True when {@code config} was read from a config.json that exists (not the empty stand-in). */
-    public static boolean hasConfigFile(ModelConfig config) {
-        return config.source() != null && Files.isRegularFile(config.source());
     }
 
     private static List<Path> regularFiles(Path dir) {

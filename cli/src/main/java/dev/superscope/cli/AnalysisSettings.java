@@ -1,25 +1,18 @@
 package dev.superscope.cli;
 
-import dev.superscope.plugins.Analyzer;
-import dev.superscope.plugins.MatrixKind;
-import dev.superscope.plugins.Plugins;
-import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.pipeline.audit.AuditSettings;
+import dev.superscope.pipeline.compute.ComputeSettings;
+import dev.superscope.plugins.compute.ComputePrecision;
 import dev.superscope.reports.RowSelection;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.Option;
 
-/** The options shared by {@code analyze}, {@code run} and {@code demo}: which matrices, analyzers and rows. */
+/** The options shared by {@code analyze} and {@code run}: which matrices, analyzers and rows, and the arithmetic. */
 final class AnalysisSettings {
-    static final String DEFAULT_ANALYZERS = "norms,overlap";
-
     @Option(names = "--matrix", paramLabel = "WHICH", defaultValue = "unembedding",
             description = "unembedding (the LM head, default), embedding, or both.")
     String matrix;
 
-    @Option(names = "--analyzers", paramLabel = "A,B", defaultValue = DEFAULT_ANALYZERS,
+    @Option(names = "--analyzers", paramLabel = "A,B", defaultValue = AuditSettings.DEFAULT_ANALYZERS,
             description = "Analyzers to run (default ${DEFAULT-VALUE}; also pairwise, decode-error: O(n^2 m)). "
                     + "See 'superscope plugins'.")
     String analyzers;
@@ -32,34 +25,16 @@ final class AnalysisSettings {
             description = "A row is represented when its norm is at least tau x the 90th-percentile norm (default ${DEFAULT-VALUE}).")
     double tau;
 
-    List<MatrixKind> kinds() {
-        return switch (matrix) {
-            case "unembedding" -> List.of(MatrixKind.UNEMBEDDING);
-            case "embedding" -> List.of(MatrixKind.EMBEDDING);
-            case "both" -> List.of(MatrixKind.UNEMBEDDING, MatrixKind.EMBEDDING);
-            default -> throw new SuperscopeException(SuperscopeException.USAGE,
-                    "--matrix must be unembedding, embedding or both, not '" + matrix + "'");
-        };
-    }
+    @Option(names = "--precision", paramLabel = "float32|bf16", defaultValue = "float32",
+            description = "Arithmetic of the products: float32 (default; float64 sums) or bf16 (inputs rounded to "
+                    + "bfloat16, float32 accumulation: about twice as fast where the CPU has BF16 dot products; "
+                    + "errors in the README).")
+    String precision;
 
-    RowSelection rowSelection() {
-        return RowSelection.parse(rows);
-    }
-
-    List<Analyzer> analyzers(Plugins plugins) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String name : analyzers.split(",")) {
-            if (!name.isBlank()) {
-                names.add(name.strip());
-            }
-        }
-        if (names.isEmpty()) {
-            throw new SuperscopeException(SuperscopeException.USAGE, "--analyzers names no analyzer");
-        }
-        List<Analyzer> found = new ArrayList<>();
-        for (String name : names) {
-            found.add(plugins.analyzer(name));
-        }
-        return found;
+    /** These options as the audit takes them, computing as {@code root} says. */
+    AuditSettings toAudit(SuperscopeCommand root) {
+        ComputeSettings compute = root.compute(ComputePrecision.parse(precision));
+        return new AuditSettings(AuditSettings.parseKinds(matrix), AuditSettings.parseAnalyzers(analyzers),
+                RowSelection.parse(rows), tau, compute);
     }
 }

@@ -1,5 +1,9 @@
 package dev.superscope.cli;
 
+import dev.superscope.pipeline.Target;
+import dev.superscope.pipeline.audit.Audit;
+import dev.superscope.pipeline.audit.AuditOutcome;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,11 +43,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AuditRun.Target target = targetOptions.target(checkpoint);
+        Target target = targetOptions.target(checkpoint);
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
         // Asking for one model means measuring it now: its old rows are replaced, the others kept.
-        return new AuditRun(root.plugins(), settings, progress, spec.commandLine().getOut())
+        AuditOutcome outcome = new Audit(root.resolver(), settings.toAudit(root), progress)
                 .run(List.of(target), out, true, false);
+        return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
     }
 
 }

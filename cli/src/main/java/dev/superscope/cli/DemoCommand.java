@@ -1,5 +1,14 @@
 package dev.superscope.cli;
 
+import dev.superscope.pipeline.Target;
+import dev.superscope.pipeline.audit.Audit;
+import dev.superscope.pipeline.audit.AuditOutcome;
+import dev.superscope.pipeline.audit.AuditSettings;
+import dev.superscope.pipeline.demo.Demo;
+import dev.superscope.plugins.MatrixKind;
+import dev.superscope.plugins.compute.ComputePrecision;
+import dev.superscope.reports.RowSelection;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,8 +31,6 @@ import picocli.CommandLine.Spec;
         description = "Offline showcase: build checkpoints of several widths in two regimes (strong and weak "
                 + "superposition), audit them with every analyzer, fit against m and plot.")
 final class DemoCommand implements Callable<Integer> {
-    static final int[] WIDTHS = {32, 64, 128, 256, 512, 1024};
-
     @ParentCommand
     SuperscopeCommand root;
 
@@ -49,29 +56,11 @@ final class DemoCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vocab must be at least 2");
         }
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
-        List<AuditRun.Target> targets = new ArrayList<>();
-        for (DemoFamily family : DemoFamily.values()) {
-            for (int m : WIDTHS) {
-                String name = family.label().split("-")[0] + "-m" + m;
-                Path dir = out.resolve("checkpoints").resolve(name);
-                if (force || !Files.exists(dir.resolve("model.safetensors"))) {
-                    progress.start("writing checkpoint " + dir + " (" + vocab + " x " + m + ")");
-                    try {
-                        DemoCheckpoints.write(dir, family, vocab, m, seed);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    progress.done();
-                }
-                targets.add(new AuditRun.Target(name, family.label(), dir.toString(), null, Map.of()));
-            }
-        }
-        AnalysisSettings settings = new AnalysisSettings();
-        settings.matrix = "unembedding";
-        settings.analyzers = "norms,overlap,pairwise,decode-error";
-        settings.rows = "all";
-        settings.tau = 0.5;
-        return new AuditRun(root.plugins(), settings, progress, spec.commandLine().getOut())
-                .run(targets, out, force, true);
+        List<Target> targets = Demo.write(out, vocab, seed, force, progress);
+        AuditSettings settings = new AuditSettings(List.of(MatrixKind.UNEMBEDDING),
+                AuditSettings.parseAnalyzers(AuditSettings.ALL_ANALYZERS), RowSelection.ALL, 0.5,
+                root.compute(ComputePrecision.FLOAT32));
+        AuditOutcome outcome = new Audit(root.resolver(), settings, progress).run(targets, out, force, true);
+        return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
     }
 }

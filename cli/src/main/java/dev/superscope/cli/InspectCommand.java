@@ -46,11 +46,11 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Checkpoint ckpt = ModelOpener.checkpoint(checkpoint)) {
+        try (Checkpoint ckpt = root.resolver().open(checkpoint)) {
             LoadedModel model = null;
             String whyNoLoader = null;
             try {
-                model = ModelOpener.loaderFor(ckpt, root.plugins(), loaderName).load(ckpt);
+                model = root.resolver().architectureFor(ckpt, loaderName).load(ckpt);
             } catch (BadInputException e) {
                 // The tensor list is still worth showing for a checkpoint no loader understands.
                 whyNoLoader = e.getMessage();

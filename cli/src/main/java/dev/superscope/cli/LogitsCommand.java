@@ -1,10 +1,11 @@
 package dev.superscope.cli;
 
+import dev.superscope.plugins.architecture.Architecture;
+import dev.superscope.plugins.architecture.ForwardPrecision;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.superscope.analyzers.forward.ForwardModel;
-import dev.superscope.analyzers.forward.ForwardModels;
-import dev.superscope.analyzers.forward.Precision;
+import dev.superscope.plugins.architecture.ForwardModel;
+import dev.superscope.plugins.architecture.ForwardPrecision;
 import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.SuperscopeException;
@@ -49,16 +50,18 @@ final class LogitsCommand implements Callable<Integer> {
             description = "Floating type of the computation (default: ${DEFAULT-VALUE}).")
     String precision;
 
-    @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one.")
+    @Option(names = "--loader", paramLabel = "NAME", description = "Use this architecture instead of detecting one.")
     String loaderName;
 
     @Override
     public Integer call() throws JsonProcessingException {
         long[] tokens = parseIds(ids);
-        Precision p = parsePrecision(precision);
-        LoadedModel model = ModelOpener.load(checkpoint, root.plugins(), loaderName);
-        Checkpoint opened = model.checkpoint();
-        try (opened; ForwardModel forward = ForwardModels.forModel(model, p)) {
+        ForwardPrecision p = ForwardPrecision.parse(precision);
+        Checkpoint opened = root.resolver().open(checkpoint);
+        try (opened) {
+            Architecture architecture = root.resolver().architectureFor(opened, loaderName);
+            LoadedModel model = architecture.load(opened);
+            try (ForwardModel forward = architecture.forward(opened, root.forward(p))) {
             double[][] logits = forward.logits(tokens);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -70,6 +73,7 @@ final class LogitsCommand implements Callable<Integer> {
                 printTable(out, model, forward, tokens, logits);
             }
             out.flush();
+            }
         }
         return 0;
     }
@@ -86,18 +90,6 @@ final class LogitsCommand implements Callable<Integer> {
             }
         }
         return list.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    static Precision parsePrecision(String text) {
-        switch (text.toLowerCase(Locale.ROOT)) {
-            case "float64":
-                return Precision.FLOAT64;
-            case "float32":
-                return Precision.FLOAT32;
-            default:
-                throw new SuperscopeException(SuperscopeException.USAGE,
-                        "--precision must be float64 or float32, not \"" + text + "\"");
-        }
     }
 
     private static void printTable(PrintWriter out, LoadedModel model, ForwardModel forward, long[] tokens,

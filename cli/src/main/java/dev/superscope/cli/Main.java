@@ -22,14 +22,14 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (used by tests, which must not exit the JVM). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        OfflineSettings.apply();
+        // DJL must not phone home: its tracking and model-zoo lookups are off before any DJL class loads.
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("java.awt.headless", "true");
         SuperscopeCommand root = new SuperscopeCommand();
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
-        // --offline holds for whatever the command opens, so it is applied once, around the command.
-        cli.setExecutionStrategy(parsed -> ModelOpener.withOffline(root.offline(),
-                () -> new CommandLine.RunLast().execute(parsed)));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, root.debug(), err));
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("superscope: " + e.getMessage());

@@ -1,8 +1,11 @@
 package dev.superscope.cli;
 
 import dev.superscope.plugins.Analyzer;
-import dev.superscope.plugins.ModelLoader;
+import dev.superscope.plugins.architecture.Architecture;
 import dev.superscope.plugins.Plugins;
+import dev.superscope.plugins.compute.BackendProvider;
+import dev.superscope.plugins.compute.BackendSettings;
+import dev.superscope.plugins.compute.ComputePrecision;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,9 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code superscope plugins}: every loader and analyzer found, with a one-line description. */
+/** {@code superscope plugins}: every architecture, analyzer and compute backend found, one line each. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List every loader and analyzer found (class path and --plugin-path).")
+        description = "List every architecture, analyzer and compute backend found (class path and --plugin-path).")
 final class PluginsCommand implements Callable<Integer> {
     @ParentCommand
     SuperscopeCommand root;
@@ -24,13 +27,20 @@ final class PluginsCommand implements Callable<Integer> {
     public Integer call() {
         Plugins plugins = root.plugins();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Loaders:");
-        for (ModelLoader l : plugins.loaders().values()) {
-            out.printf("  %-14s %s  [%s]%n", l.name(), l.description(), l.getClass().getName());
+        out.println("Architectures (audit; + forward: logits and eval too):");
+        for (Architecture l : plugins.architectures().values()) {
+            out.printf("  %-14s %s%s  [%s]%n", l.name(), l.description(), l.hasForwardPass() ? " (+ forward)" : "",
+                    l.getClass().getName());
         }
         out.println("Analyzers:");
         for (Analyzer a : plugins.analyzers().values()) {
             out.printf("  %-14s %s  [%s]%n", a.name(), a.description(), a.getClass().getName());
+        }
+        out.println("Compute backends (--backend; auto takes the highest rank that can run):");
+        BackendSettings wanted = root.compute(ComputePrecision.FLOAT32).backendSettings();
+        for (BackendProvider b : plugins.backends().values()) {
+            String state = b.unavailableReason(wanted).map(w -> "unavailable: " + w).orElse("rank " + b.rank());
+            out.printf("  %-14s %s (%s)  [%s]%n", b.name(), b.description(), state, b.getClass().getName());
         }
         out.flush();
         return 0;

@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import dev.superscope.pipeline.ProgressListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -7,7 +8,7 @@ import java.util.Locale;
  * Progress on long steps, on standard error. On a terminal the current step is redrawn in place; when
  * output goes to a file or a pipe, only finished steps are printed, one line each.
  */
-final class Progress {
+final class Progress implements ProgressListener {
     private final PrintWriter err;
     private final boolean terminal;
     private long stepStart;
@@ -25,7 +26,8 @@ final class Progress {
     }
 
     /** Starts a step, e.g. "[3/27] gpt2-large unembedding: overlap". */
-    void start(String what) {
+    @Override
+    public void start(String what) {
         step = what;
         stepStart = System.nanoTime();
         if (terminal) {
@@ -38,7 +40,8 @@ final class Progress {
      * Shows how far the current step is, e.g. "1200/5000 tokens, 40 s left": redrawn on a terminal (at most
      * five times a second), printed as a line at most every 30 seconds otherwise.
      */
-    void update(String status) {
+    @Override
+    public void update(String status) {
         long now = System.nanoTime();
         long every = terminal ? 200_000_000L : 30_000_000_000L;
         if (now - Math.max(lastUpdate, stepStart) < every) {
@@ -50,14 +53,16 @@ final class Progress {
     }
 
     /** Ends the current step, printing how long it took. */
-    void done() {
+    @Override
+    public void done() {
         String line = String.format(Locale.ROOT, "%s (%.1f s)", step, (System.nanoTime() - stepStart) / 1e9);
         err.print(terminal ? "\r\033[K" + line + "\n" : line + "\n");
         err.flush();
     }
 
     /** A message between steps. */
-    void note(String message) {
+    @Override
+    public void note(String message) {
         err.println((terminal ? "\r\033[K" : "") + message);
         err.flush();
     }

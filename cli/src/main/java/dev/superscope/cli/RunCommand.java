@@ -1,5 +1,10 @@
 package dev.superscope.cli;
 
+import dev.superscope.pipeline.Target;
+import dev.superscope.pipeline.audit.Audit;
+import dev.superscope.pipeline.audit.AuditOutcome;
+import dev.superscope.pipeline.models.ModelsFile;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,12 +44,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelsFile models = ModelsFile.read(modelsFile);
-        List<AuditRun.Target> targets = models.models().stream()
-                .map(e -> new AuditRun.Target(e.name(), e.family(), e.location(), e.loader(), e.losses()))
-                .toList();
+        List<Target> targets = ModelsFile.read(modelsFile).targets();
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
-        return new AuditRun(root.plugins(), settings, progress, spec.commandLine().getOut())
+        AuditOutcome outcome = new Audit(root.resolver(), settings.toAudit(root), progress)
                 .run(targets, out, force, true);
+        return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
     }
 }

@@ -1,5 +1,16 @@
 package dev.superscope.cli;
 
+import dev.superscope.checkpoints.hub.ConsoleDownloadProgress;
+import dev.superscope.checkpoints.hub.HubSettings;
+import dev.superscope.pipeline.ModelResolver;
+import dev.superscope.pipeline.compute.ComputeSettings;
+import dev.superscope.plugins.architecture.ForwardPrecision;
+import dev.superscope.plugins.architecture.ForwardSettings;
+import dev.superscope.plugins.compute.ComputePrecision;
+import dev.superscope.plugins.compute.Device;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import dev.superscope.plugins.Plugins;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -19,7 +30,7 @@ import picocli.CommandLine.ScopeType;
 public final class SuperscopeCommand implements Runnable {
 
     @Option(names = "--plugin-path", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Also load loader and analyzer plugins from the jars in DIR.")
+            description = "Also load architecture, analyzer and backend plugins from the jars in DIR.")
     Path pluginPath;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
@@ -29,7 +40,17 @@ public final class SuperscopeCommand implements Runnable {
             + "cache and Superscope's tensor cache; never download (as HF_HUB_OFFLINE=1 does).")
     boolean offline;
 
+    @Option(names = "--backend", paramLabel = "auto|NAME", scope = ScopeType.INHERIT, defaultValue = "auto",
+            description = "Compute backend of the analyzers: auto (the fastest that can run here, default), "
+                    + "blas or torch; see 'superscope plugins'.")
+    String backend;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", scope = ScopeType.INHERIT, defaultValue = "auto",
+            description = "Where to compute: auto (a GPU when the backend finds one, default), cpu or cuda.")
+    String device;
+
     private Plugins plugins;
+    private ModelResolver resolver;
 
     @Override
     public void run() {
@@ -41,8 +62,30 @@ public final class SuperscopeCommand implements Runnable {
         return debug;
     }
 
-    boolean offline() {
-        return offline;
+    /** The backend choice for analyses computed in {@code precision}. */
+    ComputeSettings compute(ComputePrecision precision) {
+        return new ComputeSettings(backend, Device.parse(device), precision, ComputeSettings.defaultThreads());
+    }
+
+    /** The forward passes' settings in {@code precision}. */
+    ForwardSettings forward(ForwardPrecision precision) {
+        return new ForwardSettings(precision, Device.parse(device), ComputeSettings.defaultThreads());
+    }
+
+    /**
+     * Opens what the user names: hub settings from the environment, offline when {@code --offline} is
+     * given, downloads drawn on standard error.
+     */
+    ModelResolver resolver() {
+        if (resolver == null) {
+            HubSettings hub = HubSettings.fromProcess();
+            if (offline) {
+                hub = hub.offlineCopy();
+            }
+            PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+            resolver = new ModelResolver(plugins(), hub, ConsoleDownloadProgress.forConsole(err));
+        }
+        return resolver;
     }
 
     /** The plugins of the class path and of --plugin-path, found once per process. */

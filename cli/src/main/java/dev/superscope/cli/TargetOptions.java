@@ -1,7 +1,7 @@
 package dev.superscope.cli;
 
+import dev.superscope.pipeline.Target;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,7 +15,7 @@ final class TargetOptions {
     @Option(names = "--family", description = "Family in the reports (default: the name).")
     String family;
 
-    @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one.")
+    @Option(names = "--loader", paramLabel = "NAME", description = "Use this architecture instead of detecting one.")
     String loader;
 
     /** True when any of the options was given. */
@@ -24,9 +24,9 @@ final class TargetOptions {
     }
 
     /** The target for the checkpoint at {@code location}, with these options or their defaults. */
-    AuditRun.Target target(String location) {
+    Target target(String location) {
         String modelName = name != null ? name : defaultName(location);
-        return new AuditRun.Target(modelName, family != null ? family : modelName, location, loader, Map.of());
+        return Target.of(modelName, family != null ? family : modelName, location, loader);
     }
 
     /** A local checkpoint is named after its directory (or file); a hub id is its own name. */

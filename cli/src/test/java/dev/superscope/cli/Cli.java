@@ -1,5 +1,7 @@
 package dev.superscope.cli;
 
+import dev.superscope.testing.Fixtures;
+
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
@@ -19,9 +21,7 @@ record Cli(int code, String out, String err) {
 
     /** The shared fixtures, or a skipped test. */
     static Path fixtures() {
-        Path dir = Path.of(System.getProperty("superscope.fixtures", "../../shared/fixtures"));
-        assumeTrue(Files.isDirectory(dir), "shared fixtures not found at " + dir + "; skipping");
-        return dir;
+        return Fixtures.root();
     }
 
     static Path checkpoint(String name) {

@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import dev.superscope.pipeline.demo.Demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class DemoCommandTest {
         assertTrue(Files.size(out.resolve("overlap_vs_inv_m.png")) > 1000);
 
         List<ModelResult> rows = ModelsCsv.read(out.resolve("models.csv"));
-        assertEquals(2 * DemoCommand.WIDTHS.length, rows.size());
+        assertEquals(2 * Demo.WIDTHS.length, rows.size());
         for (ModelResult row : rows) {
             assertTrue(row.has("decode_error_rate") && row.has("mean_abs_overlap"), row.model());
             if (row.family().startsWith("strong")) {

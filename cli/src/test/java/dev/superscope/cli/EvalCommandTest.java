@@ -1,5 +1,12 @@
 package dev.superscope.cli;
 
+import dev.superscope.checkpoints.CheckpointOpener;
+import dev.superscope.plugins.Checkpoint;
+import dev.superscope.plugins.architecture.ForwardModel;
+import dev.superscope.plugins.architecture.ForwardPrecision;
+import dev.superscope.plugins.architecture.ForwardSettings;
+import dev.superscope.pipeline.eval.StridedEvaluation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,9 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.superscope.analyzers.forward.ForwardModel;
-import dev.superscope.analyzers.forward.ForwardModels;
-import dev.superscope.analyzers.forward.Precision;
+import dev.superscope.plugins.architecture.ForwardModel;
+import dev.superscope.plugins.architecture.ForwardPrecision;
 import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.LoadedModel;
@@ -39,7 +45,7 @@ class EvalCommandTest {
             + "store more features than it has dimensions, at the price of interference between them; the "
             + "overlap of two random unit vectors in m dimensions is about 1/m.\nNumbers too: 3.14159, 2025.";
 
-    private static LoadedModel loaded;
+    private static Checkpoint opened;
     private static ForwardModel forward;
     private static long[] ids;
 
@@ -52,13 +58,9 @@ class EvalCommandTest {
 
     @BeforeAll
     static void openModel() throws IOException {
-        Path dir = Path.of(System.getProperty("superscope.fixtures", "../../shared/fixtures"));
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        loaded = ModelOpener.load(checkpoint().toString(), Plugins.discover(EvalCommandTest.class.getClassLoader()),
-                null);
-        forward = ForwardModels.forModel(loaded, Precision.FLOAT64);
+        opened = CheckpointOpener.open(checkpoint(), "gpt2-m16");
+        forward = Plugins.discover(EvalCommandTest.class.getClassLoader()).architectureFor(opened.config())
+                .forward(opened, ForwardSettings.of(ForwardPrecision.FLOAT64));
         ids = tokens(TEXT);
     }
 
@@ -66,7 +68,7 @@ class EvalCommandTest {
     static void closeModel() {
         if (forward != null) {
             forward.close();
-            loaded.checkpoint().close();
+            opened.close();
         }
     }
 
@@ -178,12 +180,6 @@ class EvalCommandTest {
         }
         assertThrows(IllegalArgumentException.class, () -> StridedEvaluation.windows(10, 4, 5));
         assertThrows(IllegalArgumentException.class, () -> StridedEvaluation.windows(1, 4, 2));
-    }
-
-    @Test
-    void argmaxTiesGoToTheLowestId() {
-        assertEquals(1, StridedEvaluation.argmax(new double[] {0, 3, 1, 3}));
-        assertEquals(2, StridedEvaluation.argmax(new double[] {Double.NaN, 1, 2}));
     }
 
     /** Default window: the model's 256 positions; a long text is not truncated by the tokenizer. */

@@ -1,5 +1,8 @@
 package dev.superscope.cli;
 
+import dev.superscope.pipeline.demo.DemoCheckpoints;
+import dev.superscope.pipeline.demo.DemoFamily;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

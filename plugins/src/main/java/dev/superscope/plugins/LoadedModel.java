@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * What a {@link ModelLoader} found in a checkpoint: the two vocabulary matrices and the facts needed to
+ * What a {@link Architecture} found in a checkpoint: the two vocabulary matrices and the facts needed to
  * interpret them.
  *
  * @param checkpoint     the checkpoint they come from

@@ -19,6 +19,11 @@ public record ModelConfig(Map<String, Object> values, java.nio.file.Path source)
         values = Collections.unmodifiableMap(values);
     }
 
+    /** Whether the values were read from a config.json that exists (not an empty stand-in). */
+    public boolean fromFile() {
+        return source != null && java.nio.file.Files.isRegularFile(source);
+    }
+
     /** {@code model_type}, or "" when absent. */
     public String modelType() {
         return string("model_type").orElse("");

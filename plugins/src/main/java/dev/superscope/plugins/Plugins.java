@@ -1,5 +1,7 @@
 package dev.superscope.plugins;
 
+import dev.superscope.plugins.architecture.Architecture;
+import dev.superscope.plugins.compute.BackendProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -16,24 +18,29 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * The registry of every {@link ModelLoader} and {@link Analyzer} on the class path (and in the jars of
- * a {@code --plugin-path} directory). Names are unique: two plugins with one name are an error that
- * names both classes; asking for an unknown name is an error that lists the names there are.
+ * The registry of every {@link Architecture}, {@link Analyzer} and compute {@link BackendProvider} on the
+ * class path (and in the jars of a {@code --plugin-path} directory). Names are unique: two plugins with
+ * one name are an error that names both classes; asking for an unknown name is an error that lists the
+ * names there are.
  */
 public final class Plugins {
-    private final Map<String, ModelLoader> loaders;
+    private final Map<String, Architecture> architectures;
     private final Map<String, Analyzer> analyzers;
+    private final Map<String, BackendProvider> backends;
 
-    private Plugins(Map<String, ModelLoader> loaders, Map<String, Analyzer> analyzers) {
-        this.loaders = Collections.unmodifiableMap(loaders);
+    private Plugins(Map<String, Architecture> architectures, Map<String, Analyzer> analyzers,
+                    Map<String, BackendProvider> backends) {
+        this.architectures = Collections.unmodifiableMap(architectures);
         this.analyzers = Collections.unmodifiableMap(analyzers);
+        this.backends = Collections.unmodifiableMap(backends);
     }
 
     /** The plugins visible to {@code classLoader}. */
     public static Plugins discover(ClassLoader classLoader) {
         return new Plugins(
-                byName(ServiceLoader.load(ModelLoader.class, classLoader), ModelLoader::name, "loader"),
-                byName(ServiceLoader.load(Analyzer.class, classLoader), Analyzer::name, "analyzer"));
+                byName(ServiceLoader.load(Architecture.class, classLoader), Architecture::name, "architecture"),
+                byName(ServiceLoader.load(Analyzer.class, classLoader), Analyzer::name, "analyzer"),
+                byName(ServiceLoader.load(BackendProvider.class, classLoader), BackendProvider::name, "backend"));
     }
 
     /** The plugins of this class path plus those in the jars directly inside {@code pluginDir}. */
@@ -42,9 +49,15 @@ public final class Plugins {
     }
 
     /** Registers the given plugins directly (for tests and embedding). */
-    public static Plugins of(List<ModelLoader> loaders, List<Analyzer> analyzers) {
-        return new Plugins(byName(loaders, ModelLoader::name, "loader"),
-                byName(analyzers, Analyzer::name, "analyzer"));
+    public static Plugins of(List<Architecture> architectures, List<Analyzer> analyzers,
+                             List<BackendProvider> backends) {
+        return new Plugins(byName(architectures, Architecture::name, "architecture"),
+                byName(analyzers, Analyzer::name, "analyzer"), byName(backends, BackendProvider::name, "backend"));
+    }
+
+    /** These plugins with {@code backends} as the only compute backends (for tests). */
+    public Plugins withBackends(List<BackendProvider> backends) {
+        return new Plugins(architectures, analyzers, byName(backends, BackendProvider::name, "backend"));
     }
 
     /** A class loader over every {@code *.jar} directly inside {@code dir}, delegating to {@code parent}. */
@@ -66,9 +79,9 @@ public final class Plugins {
         return new URLClassLoader(urls.toArray(URL[]::new), parent);
     }
 
-    /** Loaders by name, in name order. */
-    public Map<String, ModelLoader> loaders() {
-        return loaders;
+    /** Architectures by name, in name order. */
+    public Map<String, Architecture> architectures() {
+        return architectures;
     }
 
     /** Analyzers by name, in name order. */
@@ -76,9 +89,39 @@ public final class Plugins {
         return analyzers;
     }
 
-    /** The loader called {@code name}; an unknown name is a usage error listing the known ones. */
-    public ModelLoader loader(String name) {
-        return lookup(loaders, name, "loader");
+    /** Compute backends by name, in name order. */
+    public Map<String, BackendProvider> backends() {
+        return backends;
+    }
+
+    /** The architecture called {@code name}; an unknown name is a usage error listing the known ones. */
+    public Architecture architecture(String name) {
+        return lookup(architectures, name, "architecture");
+    }
+
+    /** The backend called {@code name}; an unknown name is a usage error listing the known ones. */
+    public BackendProvider backend(String name) {
+        return lookup(backends, name, "backend");
+    }
+
+    /**
+     * The architecture for {@code checkpoint}: the one called {@code name} when the user named one
+     * ({@code --loader}), else the one its config.json asks for.
+     *
+     * @throws BadInputException when there is no config.json to detect it from, or no architecture or
+     *                           several accept it (the message lists the architectures there are)
+     * @throws SuperscopeException (usage) when {@code name} is unknown
+     */
+    public Architecture architectureFor(Checkpoint checkpoint, String name) {
+        if (name != null) {
+            return architecture(name);
+        }
+        if (!checkpoint.config().fromFile()) {
+            throw new BadInputException(checkpoint.config().source(), "is missing, so the architecture is"
+                    + " unknown; name one with --loader (architectures available: "
+                    + String.join(", ", architectures.keySet()) + ")");
+        }
+        return architectureFor(checkpoint.config());
     }
 
     /** The analyzer called {@code name}; an unknown name is a usage error listing the known ones. */
@@ -87,12 +130,12 @@ public final class Plugins {
     }
 
     /**
-     * The one loader that accepts {@code config}.
+     * The one architecture that accepts {@code config}.
      *
-     * @throws BadInputException when none does (listing the loaders there are) or several do
+     * @throws BadInputException when none does (listing the architectures there are) or several do
      */
-    public ModelLoader loaderFor(ModelConfig config) {
-        List<ModelLoader> accepting = loaders.values().stream().filter(l -> l.accepts(config)).toList();
+    public Architecture architectureFor(ModelConfig config) {
+        List<Architecture> accepting = architectures.values().stream().filter(l -> l.accepts(config)).toList();
         if (accepting.size() == 1) {
             return accepting.get(0);
         }
@@ -100,11 +143,11 @@ public final class Plugins {
                 : ", architectures " + config.architectures());
         if (accepting.isEmpty()) {
             throw new BadInputException(config.source(), "unsupported architecture (" + what
-                    + "); loaders available: " + String.join(", ", loaders.keySet())
+                    + "); architectures available: " + String.join(", ", architectures.keySet())
                     + " (add one with --plugin-path)");
         }
-        throw new BadInputException(config.source(), "several loaders accept " + what + ": "
-                + String.join(", ", accepting.stream().map(ModelLoader::name).toList())
+        throw new BadInputException(config.source(), "several architectures accept " + what + ": "
+                + String.join(", ", accepting.stream().map(Architecture::name).toList())
                 + "; choose one with --loader");
     }
 

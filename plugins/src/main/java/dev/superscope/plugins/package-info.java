@@ -2,7 +2,7 @@
  * The plugin API that every other Superscope module builds on.
  *
  * <p>Two service-provider interfaces are discovered with {@link java.util.ServiceLoader}:
- * {@link dev.superscope.plugins.ModelLoader} (finds the embedding and LM-head matrices of one
+ * {@link dev.superscope.plugins.architecture.Architecture} (finds the embedding and LM-head matrices of one
  * architecture in a {@link dev.superscope.plugins.Checkpoint}) and
  * {@link dev.superscope.plugins.Analyzer} (measures a {@link dev.superscope.plugins.Matrix}).
  * {@link dev.superscope.plugins.Plugins} is the registry that finds them, by name.

@@ -1,5 +1,7 @@
 package dev.superscope.plugins;
 
+import dev.superscope.plugins.architecture.Architecture;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PluginsTest {
 
-    record NamedLoader(String name, String modelType) implements ModelLoader {
+    record NamedArchitecture(String name, String modelType) implements Architecture {
         @Override
         public String description() {
             return "test loader " + name;
@@ -36,16 +38,16 @@ class PluginsTest {
 
     @Test
     void findsTheOneLoaderThatAccepts() {
-        NamedLoader gpt2 = new NamedLoader("gpt2", "gpt2");
-        Plugins p = Plugins.of(List.of(new NamedLoader("opt", "opt"), gpt2), List.of());
-        assertSame(gpt2, p.loaderFor(config("gpt2")));
-        assertEquals(List.of("gpt2", "opt"), List.copyOf(p.loaders().keySet()), "sorted by name");
+        NamedArchitecture gpt2 = new NamedArchitecture("gpt2", "gpt2");
+        Plugins p = Plugins.of(List.of(new NamedArchitecture("opt", "opt"), gpt2), List.of(), List.of());
+        assertSame(gpt2, p.architectureFor(config("gpt2")));
+        assertEquals(List.of("gpt2", "opt"), List.copyOf(p.architectures().keySet()), "sorted by name");
     }
 
     @Test
     void unsupportedArchitectureListsTheLoaders() {
-        Plugins p = Plugins.of(List.of(new NamedLoader("opt", "opt"), new NamedLoader("gpt2", "gpt2")), List.of());
-        BadInputException e = assertThrows(BadInputException.class, () -> p.loaderFor(config("falcon")));
+        Plugins p = Plugins.of(List.of(new NamedArchitecture("opt", "opt"), new NamedArchitecture("gpt2", "gpt2")), List.of(), List.of());
+        BadInputException e = assertThrows(BadInputException.class, () -> p.architectureFor(config("falcon")));
         assertTrue(e.getMessage().contains("\"falcon\""), e.getMessage());
         assertTrue(e.getMessage().contains("gpt2, opt"), e.getMessage());
         assertEquals(3, e.exitCode());
@@ -53,25 +55,25 @@ class PluginsTest {
 
     @Test
     void twoAcceptingLoadersAreAnError() {
-        Plugins p = Plugins.of(List.of(new NamedLoader("a", "x"), new NamedLoader("b", "x")), List.of());
-        BadInputException e = assertThrows(BadInputException.class, () -> p.loaderFor(config("x")));
+        Plugins p = Plugins.of(List.of(new NamedArchitecture("a", "x"), new NamedArchitecture("b", "x")), List.of(), List.of());
+        BadInputException e = assertThrows(BadInputException.class, () -> p.architectureFor(config("x")));
         assertTrue(e.getMessage().contains("a, b") && e.getMessage().contains("--loader"), e.getMessage());
     }
 
     @Test
     void duplicateNamesAreAnErrorNamingBothClasses() {
         SuperscopeException e = assertThrows(SuperscopeException.class,
-                () -> Plugins.of(List.of(new NamedLoader("gpt2", "a"), new NamedLoader("gpt2", "b")), List.of()));
-        assertTrue(e.getMessage().contains("two loaders are named \"gpt2\""), e.getMessage());
-        assertTrue(e.getMessage().contains(NamedLoader.class.getName()), e.getMessage());
+                () -> Plugins.of(List.of(new NamedArchitecture("gpt2", "a"), new NamedArchitecture("gpt2", "b")), List.of(), List.of()));
+        assertTrue(e.getMessage().contains("two architectures are named \"gpt2\""), e.getMessage());
+        assertTrue(e.getMessage().contains(NamedArchitecture.class.getName()), e.getMessage());
     }
 
     @Test
     void unknownNameListsTheKnownOnes() {
-        Plugins p = Plugins.of(List.of(new NamedLoader("opt", "opt"), new NamedLoader("gpt2", "gpt2")), List.of());
-        SuperscopeException e = assertThrows(SuperscopeException.class, () -> p.loader("bloom"));
+        Plugins p = Plugins.of(List.of(new NamedArchitecture("opt", "opt"), new NamedArchitecture("gpt2", "gpt2")), List.of(), List.of());
+        SuperscopeException e = assertThrows(SuperscopeException.class, () -> p.architecture("bloom"));
         assertEquals(SuperscopeException.USAGE, e.exitCode());
-        assertTrue(e.getMessage().contains("known loaders: gpt2, opt"), e.getMessage());
+        assertTrue(e.getMessage().contains("known architectures: gpt2, opt"), e.getMessage());
         SuperscopeException a = assertThrows(SuperscopeException.class, () -> p.analyzer("overlap"));
         assertTrue(a.getMessage().contains("unknown analyzer \"overlap\""), a.getMessage());
     }

@@ -1,26 +1,58 @@
 package dev.superscope.testing;
 
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the shared fixtures (../shared/fixtures from the repository root) and skips when absent. */
+/**
+ * The shared real fixtures (../shared/fixtures beside the repository: files written by transformers and
+ * torch), and the one rule for when they are absent. A user's clone does not have them: tests that need
+ * them are skipped with a message. CI does: it sets {@code -Dsuperscope.fixtures.required=true}, and then
+ * a missing fixture fails the test instead, so a CI run can never pass by skipping.
+ */
 public final class Fixtures {
+    /** System property naming the fixtures folder (the parent pom sets it from the repository root). */
+    public static final String LOCATION_PROPERTY = "superscope.fixtures";
+    /** System property that turns a missing fixture from a skip into a failure. */
+    public static final String REQUIRED_PROPERTY = "superscope.fixtures.required";
+
     private Fixtures() {
     }
 
-    /** The fixtures root, or a skipped test when it is not there. */
+    /** The fixtures root; a skipped (or, when required, failed) test when it is not there. */
     public static Path root() {
-        String configured = System.getProperty("superscope.fixtures");
+        String configured = System.getProperty(LOCATION_PROPERTY);
         Path dir = configured != null ? Path.of(configured) : Path.of("..", "..", "shared", "fixtures");
-        assumeTrue(Files.isDirectory(dir), "shared fixtures not found at " + dir.toAbsolutePath().normalize()
-                + "; skipping (they live beside the repository in ../shared)");
+        require(Files.isDirectory(dir), "shared fixtures not found at " + dir.toAbsolutePath().normalize()
+                + " (they live beside the repository in ../shared)");
         return dir;
     }
 
     /** {@code checkpoints/<name>} inside the fixtures. */
     public static Path checkpoint(String name) {
-        return root().resolve("checkpoints").resolve(name);
+        return existing(root().resolve("checkpoints").resolve(name));
+    }
+
+    /** {@code tokenizers/<name>} inside the fixtures. */
+    public static Path tokenizer(String name) {
+        return existing(root().resolve("tokenizers").resolve(name));
+    }
+
+    /** {@code path}, which must exist: skipped (or failed, when required) otherwise. */
+    public static Path existing(Path path) {
+        require(Files.exists(path), "fixture not found: " + path.toAbsolutePath().normalize());
+        return path;
+    }
+
+    private static void require(boolean present, String message) {
+        if (present) {
+            return;
+        }
+        if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
+            fail(message + "; " + REQUIRED_PROPERTY + " is set, so this is a failure, not a skip");
+        }
+        assumeTrue(false, message + "; skipping");
     }
 }

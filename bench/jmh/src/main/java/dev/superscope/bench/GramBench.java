@@ -1,16 +1,15 @@
 package dev.superscope.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.superscope.analyzers.OverlapAnalyzer;
-import dev.superscope.analyzers.engine.RowBlocks;
-import dev.superscope.analyzers.engine.RowScan;
-import dev.superscope.analyzers.engine.SymmetricGram;
-import dev.superscope.analyzers.engine.TorchEngine;
-import dev.superscope.analyzers.engine.UnitRows;
+import dev.superscope.analyzers.scan.RowBlocks;
+import dev.superscope.analyzers.scan.RowScan;
+import dev.superscope.analyzers.scan.UnitRows;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.compute.ComputeScope;
+import dev.superscope.plugins.compute.DeviceRows;
+import dev.superscope.plugins.compute.GramSum;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -24,13 +23,12 @@ import java.util.Map;
  * The Gram matrices behind {@code overlap}.
  *
  * <ul>
- *   <li>{@link #overlap()}: {@code OverlapAnalyzer.analyze} end to end on a fresh matrix object (so the
- *       row scan is not reused from the previous invocation): row scan, raw and centred Gram matrices,
- *       per-token interference; about 2.1 GEMM-equivalents of engine work plus the Java passes.</li>
- *   <li>{@link #symmetricGramAdd()}: the kernel alone, {@code SymmetricGram.add} over the unit rows of
- *       every block (built once per trial, held as engine arrays) and its Frobenius norm: the panelled
- *       upper triangle, (p + 1) / (2p) of a GEMM's flops (9/16 for m = 768); compare with
- *       {@link GemmRate}.</li>
+ *   <li>{@link #overlap()}: {@code OverlapAnalyzer.analyze} end to end on a fresh matrix object and
+ *       context (so the row scan is not reused from the previous invocation): row scan, raw and centred
+ *       Gram matrices, per-token interference.</li>
+ *   <li>{@link #gramAdd()}: the kernel alone, {@link GramSum#add} over the unit rows of every block
+ *       (built once per trial, held by the backend) and its Frobenius norm: n m^2 flops as a syrk, half
+ *       of a GEMM's; compare with {@link GemmRate}.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -43,31 +41,31 @@ public class GramBench extends MappedHead {
     public int blockRows;
 
     private AnalysisOptions options;
-    private NDManager unitManager;
-    private final List<NDArray> unitBlocks = new ArrayList<>();
+    private ComputeScope unitScope;
+    private final List<DeviceRows> unitBlocks = new ArrayList<>();
+
+    /** True flops of one Gram pass over an n x m head as a symmetric rank-k update: n m^2. */
+    public static double flops(long rows, int cols) {
+        return (double) rows * cols * cols;
+    }
 
     @Override
     protected long rowCount() {
         return rows;
     }
 
-
     @Override
     protected void afterOpen() {
         AnalysisOptions defaults = AnalysisOptions.defaults();
         options = new AnalysisOptions(defaults.tau(), blockRows, defaults.histogramBins(), Map.of());
-        unitManager = TorchEngine.get().newManager();
+        unitScope = backend().newScope();
         Matrix matrix = freshMatrix();
         RowBlocks blocks = new RowBlocks(matrix, blockRows);
         try (UnitRows unit = new UnitRows(blocks, RowScan.of(matrix, blockRows), null)) {
             for (int b = 0; b < blocks.blockCount(); b++) {
-                // The arrays are valid until the next block: keep a copy of each.
-                try (NDManager block = unitManager.newSubManager()) {
-                    unit.prepare(b, block);
-                    NDArray copy = unit.unitArray().duplicate();
-                    copy.attach(unitManager);
-                    unitBlocks.add(copy);
-                }
+                unit.prepare(b);
+                // The builder reuses its buffers for the next block: keep a copy of each.
+                unitBlocks.add(unitScope.rows(unit.unitCopy()));
             }
         }
     }
@@ -75,23 +73,24 @@ public class GramBench extends MappedHead {
     @Override
     protected void beforeClose() {
         unitBlocks.clear();
-        if (unitManager != null) {
-            unitManager.close();
-            unitManager = null;
+        if (unitScope != null) {
+            unitScope.close();
+            unitScope = null;
         }
     }
 
     /** The {@code overlap} analyzer end to end. */
     @Benchmark
     public AnalysisResult overlap() {
-        return new OverlapAnalyzer().analyze(freshMatrix(), options);
+        return new OverlapAnalyzer().analyze(freshMatrix(), context(options));
     }
 
-    /** ||G||_F^2 of G = sum over blocks of U^T U, accumulated in a new {@link SymmetricGram}. */
+    /** ||G||_F^2 of G = sum over blocks of U^T U, accumulated in a new {@link GramSum}. */
     @Benchmark
-    public double symmetricGramAdd() {
-        try (NDManager manager = TorchEngine.get().newManager(); SymmetricGram gram = new SymmetricGram(manager, cols)) {
-            for (NDArray block : unitBlocks) {
+    public double gramAdd() {
+        try (ComputeScope scope = backend().newScope()) {
+            GramSum gram = scope.newGram(cols);
+            for (DeviceRows block : unitBlocks) {
                 gram.add(block);
             }
             return gram.frobeniusSquared();

@@ -1,5 +1,12 @@
 package dev.superscope.bench;
 
+import dev.superscope.plugins.AnalysisContext;
+import dev.superscope.plugins.AnalysisOptions;
+import dev.superscope.plugins.Plugins;
+import dev.superscope.plugins.compute.Backend;
+import dev.superscope.plugins.compute.BackendSettings;
+import dev.superscope.plugins.compute.ComputePrecision;
+import dev.superscope.plugins.compute.Device;
 import dev.superscope.checkpoints.safetensors.SafetensorsStore;
 import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
@@ -47,6 +54,12 @@ public abstract class MappedHead {
     @Param("768")
     public int cols;
 
+    /** The compute backend the kernels run on ({@code blas}, {@code torch}). */
+    @Param({"blas", "torch"})
+    public String backend;
+
+    private Backend opened;
+
     static {
         // DJL reports usage and looks for downloads unless told otherwise before its classes load; the
         // runner script and every @Fork set these too, this covers a fork started some other way.
@@ -72,7 +85,22 @@ public abstract class MappedHead {
         return cols;
     }
 
-    /** Prepares what the benchmark needs beyond the open file (engine, wrapped arrays); nothing by default. */
+    /** The benchmark's backend, opened on first use (on the CPU, one thread per processor) and closed with the head. */
+    protected Backend backend() {
+        if (opened == null) {
+            BackendSettings settings = new BackendSettings(Device.CPU, ComputePrecision.FLOAT32,
+                    Runtime.getRuntime().availableProcessors());
+            opened = Plugins.discover(MappedHead.class.getClassLoader()).backend(backend).open(settings);
+        }
+        return opened;
+    }
+
+    /** A fresh analysis context on the benchmark's backend (nothing shared with earlier invocations). */
+    protected AnalysisContext context(AnalysisOptions options) {
+        return new AnalysisContext(options, this::backend);
+    }
+
+    /** Prepares what the benchmark needs beyond the open file (backend inputs); nothing by default. */
     protected void afterOpen() {
     }
 
@@ -106,6 +134,10 @@ public abstract class MappedHead {
         try {
             beforeClose();
         } finally {
+            if (opened != null) {
+                opened.close();
+                opened = null;
+            }
             if (store != null) {
                 store.close();
                 store = null;
@@ -118,8 +150,8 @@ public abstract class MappedHead {
     }
 
     /**
-     * A new {@link Matrix} object over the mapped tensor on every call. The analyzers cache their scans
-     * by the matrix object's identity (RowScans, CosineScans), so an invocation that takes a fresh one
+     * A new {@link Matrix} object over the mapped tensor on every call. Analyses share scans only through
+     * a context (a fresh one per invocation), so an invocation that takes a fresh one
      * recomputes everything, as a new {@code superscope analyze} would; getting one only looks up the
      * header entry.
      */

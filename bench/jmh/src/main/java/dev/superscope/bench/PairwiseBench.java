@@ -2,7 +2,6 @@ package dev.superscope.bench;
 
 import dev.superscope.analyzers.DecodeErrorAnalyzer;
 import dev.superscope.analyzers.PairwiseAnalyzer;
-import dev.superscope.analyzers.engine.TorchEngine;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,7 +13,7 @@ import java.util.Map;
 
 /**
  * The O(n^2 m) cosine scan behind {@code pairwise} and {@code decode-error}: every block pair of the
- * upper triangle multiplied in the engine and reduced in Java. Each method runs its analyzer on a fresh
+ * upper triangle multiplied by the backend and reduced in Java. Each method runs its analyzer on a fresh
  * matrix object, so the scan the two analyzers share within one {@code superscope analyze} is
  * recomputed every invocation. The default is 16384 rows (about a tenth of the GPT-2 head's pairs) so
  * that one invocation takes seconds, not tens of seconds; {@code -p rows=50257} measures the full head.
@@ -40,18 +39,18 @@ public class PairwiseBench extends MappedHead {
     protected void afterOpen() {
         AnalysisOptions defaults = AnalysisOptions.defaults();
         options = new AnalysisOptions(defaults.tau(), blockRows, defaults.histogramBins(), Map.of());
-        TorchEngine.get();
+        backend();
     }
 
     /** The {@code pairwise} analyzer: mean and max |cos| and the cosine histogram. */
     @Benchmark
     public AnalysisResult pairwise() {
-        return new PairwiseAnalyzer().analyze(freshMatrix(), options);
+        return new PairwiseAnalyzer().analyze(freshMatrix(), context(options));
     }
 
     /** The {@code decode-error} analyzer: the same scan, read for each row's best competitor. */
     @Benchmark
     public AnalysisResult decodeError() {
-        return new DecodeErrorAnalyzer().analyze(freshMatrix(), options);
+        return new DecodeErrorAnalyzer().analyze(freshMatrix(), context(options));
     }
 }

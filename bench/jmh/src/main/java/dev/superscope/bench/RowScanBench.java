@@ -1,6 +1,6 @@
 package dev.superscope.bench;
 
-import dev.superscope.analyzers.engine.RowScan;
+import dev.superscope.analyzers.scan.RowScan;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -9,9 +9,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The Java row scan ({@link RowScan#of}): every row's float64 norm and state and the column sums of the
- * valid rows, in one pass over the mapped file split over every core, no engine. It is all of
- * {@code norms} and the first of {@code overlap}'s three passes. Called directly, not through the
- * analyzers' per-matrix cache, so every invocation scans.
+ * valid rows, in one pass over the mapped file split over every core, no backend. It is all of
+ * {@code norms} and the first of {@code overlap}'s three passes. Called directly, not through an
+ * analysis context, so every invocation scans.
  */
 @State(Scope.Benchmark)
 public class RowScanBench extends MappedHead {

@@ -1,6 +1,9 @@
 package dev.superscope.bench;
 
-import dev.superscope.analyzers.engine.RowScan;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+import dev.superscope.analyzers.scan.RowScan;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Matrix;
 import org.junit.jupiter.api.Test;
@@ -19,42 +22,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * file. Widths of 200 columns give the panelled Gram two panels; 128-row blocks give three blocks, the
  * last one short.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("dev.superscope.testing.TestBackends#names")
 class BenchmarksComputeTest {
+    @Parameter
+    String backendName;
+
     private static final int ROWS = 300;
     private static final int BLOCK_ROWS = 128;
 
     @Test
-    void gemmRateComputesTransposeTimesSelf() throws Exception {
+    void gemmRateComputesTheTileProduct() throws Exception {
         GemmRate bench = new GemmRate();
-        bench.rows = ROWS;
+        bench.backend = backendName;
+        bench.tile = 150;
         bench.cols = 200;
         double[][] w;
-        float[] g;
+        float[] c;
         bench.openHead();
         try {
             w = values(bench.freshMatrix());
-            g = bench.transposeTimesSelf();
+            c = bench.lastProduct();
         } finally {
             bench.closeHead();
         }
-        int m = bench.cols;
-        assertEquals(m * m, g.length);
-        for (int j = 0; j < m; j++) {
-            for (int k = 0; k < m; k++) {
-                double exact = 0;
-                for (double[] row : w) {
-                    exact += row[j] * row[k];
-                }
-                double scale = Math.sqrt(column(w, j) * column(w, k));
-                assertEquals(exact, g[j * m + k], 1e-5 * scale, "G[" + j + "][" + k + "]");
+        int t = bench.tile;
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                double exact = dot(w[i], w[t + j]);
+                double scale = Math.sqrt(dot(w[i], w[i]) * dot(w[t + j], w[t + j]));
+                assertEquals(exact, c[i * t + j], 1e-5 * scale, "C[" + i + "][" + j + "]");
             }
         }
-        assertEquals(2.0 * ROWS * m * m, GemmRate.flops(ROWS, m));
+        assertEquals(2.0 * t * t * 200, GemmRate.flops(t, 200));
     }
 
     @Test
     void rowScanMeasuresEveryRow() throws Exception {
         RowScanBench bench = new RowScanBench();
+        bench.backend = backendName;
         bench.rows = ROWS;
         bench.cols = 96;
         bench.blockRows = BLOCK_ROWS;
@@ -83,6 +89,7 @@ class BenchmarksComputeTest {
     @Test
     void gramBenchmarksMatchBruteForceOverlaps() throws Exception {
         GramBench bench = new GramBench();
+        bench.backend = backendName;
         bench.rows = ROWS;
         bench.cols = 200;
         bench.blockRows = BLOCK_ROWS;
@@ -95,7 +102,7 @@ class BenchmarksComputeTest {
             double fp = ROWS + offDiagonal;
             double pairs = (double) ROWS * (ROWS - 1);
 
-            assertEquals(fp, bench.symmetricGramAdd(), 1e-5 * fp, "||U^T U||_F^2");
+            assertEquals(fp, bench.gramAdd(), 1e-5 * fp, "||U^T U||_F^2");
 
             AnalysisResult result = bench.overlap();
             assertEquals(offDiagonal / pairs, result.metric("msq_overlap").orElseThrow(), 1e-5 * offDiagonal / pairs);
@@ -119,6 +126,7 @@ class BenchmarksComputeTest {
     @Test
     void pairwiseBenchmarksMatchBruteForceCosines() throws Exception {
         PairwiseBench bench = new PairwiseBench();
+        bench.backend = backendName;
         bench.rows = ROWS;
         // Narrow rows make other rows often outscore a row at its own direction: a decode-error rate
         // well away from 0 and 1.

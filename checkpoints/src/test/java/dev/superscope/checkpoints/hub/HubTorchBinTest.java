@@ -1,5 +1,7 @@
 package dev.superscope.checkpoints.hub;
 
+import dev.superscope.testing.Fixtures;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,10 +62,7 @@ class HubTorchBinTest {
     }
 
     private static Path fixtures() {
-        Path dir = Path.of(System.getProperty("superscope.fixtures", "../../shared/fixtures"))
-                .resolve("checkpoints/torch-bin");
-        Assumptions.assumeTrue(Files.isDirectory(dir), "shared fixtures not found at " + dir);
-        return dir;
+        return Fixtures.checkpoint("torch-bin");
     }
 
     /** A repository folder with config.json and links to fixture files under the given names. */

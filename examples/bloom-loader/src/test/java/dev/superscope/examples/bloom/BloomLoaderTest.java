@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-class BloomLoaderTest {
-    private final BloomLoader loader = new BloomLoader();
+class BloomArchitectureTest {
+    private final BloomArchitecture loader = new BloomArchitecture();
 
     @Test
     void acceptsBloomConfigsOnly() {

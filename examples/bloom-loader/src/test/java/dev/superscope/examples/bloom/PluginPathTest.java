@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.ModelConfig;
-import dev.superscope.plugins.ModelLoader;
+import dev.superscope.plugins.architecture.Architecture;
 import dev.superscope.plugins.Plugins;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,7 +40,7 @@ class PluginPathTest {
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
             if (name.startsWith("dev.superscope.plugins.")) {
-                return ModelLoader.class.getClassLoader().loadClass(name);
+                return Architecture.class.getClassLoader().loadClass(name);
             }
             throw new ClassNotFoundException(name);
         }
@@ -49,21 +49,21 @@ class PluginPathTest {
     @Test
     void theJarInThePluginDirectoryProvidesTheBloomLoader() throws IOException, URISyntaxException {
         ClassLoader apiOnly = new PluginApiOnly();
-        assertEquals(List.of(), List.copyOf(Plugins.discover(apiOnly).loaders().keySet()),
+        assertEquals(List.of(), List.copyOf(Plugins.discover(apiOnly).architectures().keySet()),
                 "without the jar no loader is visible");
 
-        Path classes = Path.of(BloomLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(BloomArchitecture.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         jar(classes, pluginDir.resolve("bloom-loader.jar"));
         ClassLoader withJar = Plugins.classLoaderFor(pluginDir, apiOnly);
         Plugins plugins = Plugins.discover(withJar);
 
-        assertEquals(List.of("bloom"), List.copyOf(plugins.loaders().keySet()));
-        ModelLoader bloom = plugins.loader("bloom");
+        assertEquals(List.of("bloom"), List.copyOf(plugins.architectures().keySet()));
+        Architecture bloom = plugins.architecture("bloom");
         assertSame(withJar, bloom.getClass().getClassLoader(), "loaded from the jar");
-        assertNotSame(BloomLoader.class, bloom.getClass());
+        assertNotSame(BloomArchitecture.class, bloom.getClass());
 
         ModelConfig config = new ModelConfig(BloomCheckpoints.config(), Path.of("config.json"));
-        assertSame(bloom, plugins.loaderFor(config));
+        assertSame(bloom, plugins.architectureFor(config));
         Matrix emb = BloomCheckpoints.matrix("transformer.word_embeddings.weight", 12, 4, 5);
         LoadedModel m = bloom.load(BloomCheckpoints.checkpoint(BloomCheckpoints.config(), emb));
         assertSame(emb, m.unembedding());

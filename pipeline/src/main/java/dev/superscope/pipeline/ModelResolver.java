@@ -1,0 +1,76 @@
+package dev.superscope.pipeline;
+
+import dev.superscope.checkpoints.CheckpointLocator;
+import dev.superscope.checkpoints.CheckpointOpener;
+import dev.superscope.checkpoints.hub.DownloadListener;
+import dev.superscope.checkpoints.hub.HubCheckpoints;
+import dev.superscope.checkpoints.hub.HubId;
+import dev.superscope.checkpoints.hub.HubSettings;
+import dev.superscope.plugins.Checkpoint;
+import dev.superscope.plugins.LoadedModel;
+import dev.superscope.plugins.Plugins;
+import dev.superscope.plugins.architecture.Architecture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Turns what the user named (a directory, a file or a hub id) into an opened checkpoint and its
+ * architecture's matrices. Offline mode is a setting of the {@link HubSettings} it was made with
+ * ({@code --offline} or {@code HF_HUB_OFFLINE=1}), not a global switch.
+ */
+public final class ModelResolver {
+    private final Plugins plugins;
+    private final HubSettings hub;
+    private final DownloadListener downloads;
+
+    /**
+     * A resolver finding architectures in {@code plugins}, reaching the hub (or only the caches) as
+     * {@code hub} says, and reporting downloads to {@code downloads}.
+     */
+    public ModelResolver(Plugins plugins, HubSettings hub, DownloadListener downloads) {
+        this.plugins = plugins;
+        this.hub = hub;
+        this.downloads = downloads;
+    }
+
+    /** The plugins it resolves architectures with. */
+    public Plugins plugins() {
+        return plugins;
+    }
+
+    /** The hub settings it opens hub ids with. */
+    public HubSettings hub() {
+        return hub;
+    }
+
+    /**
+     * Opens the checkpoint named by {@code location}; the caller closes it. An existing path opens as
+     * is; a hub id opens from a complete snapshot in the Hugging Face cache, else from the hub, fetching
+     * only the tensors read (see {@link HubCheckpoints}).
+     */
+    public Checkpoint open(String location) {
+        Optional<HubId> hubId = HubId.parse(location);
+        if (hubId.isEmpty() || Files.exists(Path.of(location))) {
+            Path resolved = new CheckpointLocator(hub.hfCache()).resolve(location);
+            return CheckpointOpener.open(resolved, location);
+        }
+        return HubCheckpoints.open(hubId.get(), location, hub, downloads);
+    }
+
+    /** The architecture named {@code name} (null: the one the checkpoint's config asks for). */
+    public Architecture architectureFor(Checkpoint checkpoint, String name) {
+        return plugins.architectureFor(checkpoint, name);
+    }
+
+    /** Opens and loads the model; closes the checkpoint when loading fails. */
+    public LoadedModel load(String location, String architecture) {
+        Checkpoint checkpoint = open(location);
+        try {
+            return architectureFor(checkpoint, architecture).load(checkpoint);
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.superscope.pipeline;
+
+/**
+ * Where the pipeline reports progress on long steps (the command line draws it on standard error).
+ * Calls come from one thread.
+ */
+public interface ProgressListener {
+
+    /** Starts a step, e.g. "[3/27] gpt2-large unembedding: overlap". */
+    void start(String step);
+
+    /** How far the current step is, e.g. "1200/5000 tokens, 40 s left" (may be called often). */
+    void update(String status);
+
+    /** Ends the current step. */
+    void done();
+
+    /** A message between steps (warnings, skipped models). */
+    void note(String message);
+
+    /** A listener that reports nothing. */
+    static ProgressListener silent() {
+        return new ProgressListener() {
+            @Override
+            public void start(String step) {
+            }
+
+            @Override
+            public void update(String status) {
+            }
+
+            @Override
+            public void done() {
+            }
+
+            @Override
+            public void note(String message) {
+            }
+        };
+    }
+}

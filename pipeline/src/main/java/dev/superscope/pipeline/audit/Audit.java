@@ -1,0 +1,206 @@
+package dev.superscope.pipeline.audit;
+
+import dev.superscope.pipeline.ModelResolver;
+import dev.superscope.pipeline.ProgressListener;
+import dev.superscope.pipeline.Target;
+import dev.superscope.pipeline.compute.BackendChoice;
+import dev.superscope.pipeline.compute.StartingBackend;
+import dev.superscope.pipeline.tokens.TokenStrings;
+import dev.superscope.plugins.AnalysisContext;
+import dev.superscope.plugins.AnalysisOptions;
+import dev.superscope.plugins.AnalysisResult;
+import dev.superscope.plugins.Analyzer;
+import dev.superscope.plugins.LoadedModel;
+import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.MatrixKind;
+import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.reports.ModelResult;
+import dev.superscope.reports.ResultStore;
+import dev.superscope.reports.TokensCsv;
+import dev.superscope.reports.fit.FitRow;
+import dev.superscope.reports.fit.FitsCsv;
+import dev.superscope.reports.fit.LossFits;
+import dev.superscope.reports.fit.ScalingFits;
+import dev.superscope.reports.plot.LossPlot;
+import dev.superscope.reports.plot.OverlapPlot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * The audit behind {@code analyze}, {@code run} and {@code demo}: for each target, open the checkpoint,
+ * let its architecture pick the matrices, run the analyzers on each requested matrix, and record the rows
+ * in the output directory's result store (models.csv and tokens/, rewritten atomically after every
+ * model, so an interrupted run resumes). Then fit every family against m and draw the plots.
+ */
+public final class Audit {
+    private final ModelResolver resolver;
+    private final AuditSettings settings;
+    private final ProgressListener progress;
+
+    public Audit(ModelResolver resolver, AuditSettings settings, ProgressListener progress) {
+        this.resolver = resolver;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /**
+     * Audits every target into {@code outDir}. A failing target is reported and the others go on (one
+     * target alone throws its error). With {@code fit}, fits.csv and the plots are written.
+     *
+     * @param force measure targets already complete in {@code outDir} again
+     */
+    public AuditOutcome run(List<Target> targets, Path outDir, boolean force, boolean fit) {
+        List<Analyzer> analyzers = settings.analyzers().stream().map(resolver.plugins()::analyzer).toList();
+        Set<String> required = new LinkedHashSet<>();
+        analyzers.forEach(a -> required.addAll(a.metricNames()));
+        boolean computes = analyzers.stream().anyMatch(Analyzer::usesBackend);
+        List<String> failures = new ArrayList<>();
+        int exitCode = 0;
+        try (ResultStore store = ResultStore.open(outDir, force);
+             StartingBackend backend = computes
+                     ? new StartingBackend(BackendChoice.choose(resolver.plugins(), settings.compute()),
+                     settings.compute().backendSettings()) : null) {
+            store.notes().forEach(progress::note);
+            for (int i = 0; i < targets.size(); i++) {
+                Target target = targets.get(i);
+                String prefix = "[" + (i + 1) + "/" + targets.size() + "] " + target.name();
+                if (isDone(store, target, required)) {
+                    progress.note(prefix + ": already in " + store.modelsCsv() + " (use --force to redo)");
+                    continue;
+                }
+                try {
+                    audit(target, prefix, store, analyzers, backend);
+                } catch (SuperscopeException e) {
+                    if (targets.size() == 1) {
+                        throw e;
+                    }
+                    String line = target.name() + ": " + oneLine(e.getMessage());
+                    failures.add(line);
+                    progress.note("superscope: " + line);
+                    exitCode = exitCode == 0 ? e.exitCode() : exitCode;
+                }
+            }
+            List<ModelResult> results = store.results();
+            List<FitRow> fits = fit ? writeFits(store, results) : List.of();
+            return new AuditOutcome(results, fits, fit, store.modelsCsv(), failures, exitCode);
+        }
+    }
+
+    private boolean isDone(ResultStore store, Target target, Set<String> required) {
+        for (MatrixKind kind : settings.kinds()) {
+            if (!store.isComplete(target.name(), kind.label(), required)) {
+                return false;
+            }
+        }
+        return Files.exists(TokensCsv.fileFor(store.directory(), target.name()));
+    }
+
+    private void audit(Target target, String prefix, ResultStore store, List<Analyzer> analyzers,
+                       StartingBackend backend) {
+        progress.start(prefix + ": opening " + target.location());
+        LoadedModel model = resolver.load(target.location(), target.architecture());
+        if (backend != null) {
+            backend.startInBackground(); // loads the backend during the row scan; see StartingBackend
+        }
+        try {
+            progress.done();
+            model.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));
+            AnalysisOptions options = settings.analysisOptions();
+            Map<MatrixKind, List<AnalysisResult>> byMatrix = new LinkedHashMap<>();
+            List<ModelResult> finished = new ArrayList<>();
+            for (MatrixKind kind : settings.kinds()) {
+                Matrix matrix = settings.rows().apply(model, kind);
+                List<AnalysisResult> results = sameTensorAnalysed(model, kind, byMatrix);
+                if (results == null) {
+                    results = new ArrayList<>();
+                    AnalysisContext context = new AnalysisContext(options, backend != null ? backend : Audit::noBackend);
+                    for (Analyzer analyzer : analyzers) {
+                        progress.start(prefix + " " + kind.label() + " " + matrix.rows() + " x " + matrix.cols()
+                                + ": " + analyzer.name());
+                        results.add(analyzer.analyze(matrix, context));
+                        progress.done();
+                    }
+                }
+                byMatrix.put(kind, results);
+                ModelResult measured = ModelResult.of(target.name(), target.family(), model, kind, settings.rows(),
+                        results);
+                finished.add(withLosses(keepEvaluations(measured, store.get(target.name(), kind.label())),
+                        target.losses()));
+            }
+            progress.start(prefix + ": writing tokens");
+            Optional<IntFunction<String>> tokens = TokenStrings.load(model.checkpoint().tokenizer(),
+                    (int) Math.min(Integer.MAX_VALUE, model.unembedding().rows()));
+            TokensCsv.write(TokensCsv.fileFor(store.directory(), target.name()), model, tokens.orElse(null), byMatrix);
+            store.putAll(finished);
+            progress.done();
+        } finally {
+            model.checkpoint().close();
+        }
+    }
+
+    /** A tied head stored once is the embedding: measure it once, report it under both names. */
+    private static List<AnalysisResult> sameTensorAnalysed(LoadedModel model, MatrixKind kind,
+                                                           Map<MatrixKind, List<AnalysisResult>> done) {
+        MatrixKind other = kind == MatrixKind.EMBEDDING ? MatrixKind.UNEMBEDDING : MatrixKind.EMBEDDING;
+        boolean sameTensor = model.embedding() == model.unembedding()
+                || model.embedding().name().equals(model.unembedding().name());
+        return sameTensor ? done.get(other) : null;
+    }
+
+    /** Losses measured by {@code eval} are not the analyzers' to drop: a re-measured row keeps them. */
+    private static ModelResult keepEvaluations(ModelResult measured, Optional<ModelResult> previous) {
+        if (previous.isEmpty()) {
+            return measured;
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>(measured.metrics());
+        previous.get().metrics().forEach((name, value) -> {
+            if ((name.startsWith("loss_") || name.startsWith("top1_error_")) && !Double.isNaN(value)) {
+                metrics.putIfAbsent(name, value);
+            }
+        });
+        return measured.withMetrics(metrics);
+    }
+
+    private static ModelResult withLosses(ModelResult result, Map<String, Double> losses) {
+        if (losses.isEmpty()) {
+            return result;
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
+        losses.forEach((dataset, loss) -> metrics.put("loss_" + dataset, loss));
+        return result.withMetrics(metrics);
+    }
+
+    private List<FitRow> writeFits(ResultStore store, List<ModelResult> results) {
+        List<FitRow> fits = new ArrayList<>(ScalingFits.fit(results, ScalingFits.DEFAULT_METRICS));
+        LossFits.Outcome loss = LossFits.analyse(results);
+        fits.addAll(loss.rows());
+        FitsCsv.write(store.file(FitsCsv.FILE_NAME), fits);
+        ScalingFits.notes(fits).forEach(progress::note);
+        loss.notes().forEach(progress::note);
+        if (!loss.rows().isEmpty()) {
+            LossPlot.write(store.file(LossPlot.FILE_NAME), results, fits);
+        }
+        boolean anyHead = results.stream().anyMatch(r -> r.matrix().equals(MatrixKind.UNEMBEDDING.label()));
+        String matrix = anyHead ? MatrixKind.UNEMBEDDING.label() : MatrixKind.EMBEDDING.label();
+        OverlapPlot.write(store.file(OverlapPlot.FILE_NAME), results, fits, matrix, OverlapPlot.WIDTH, OverlapPlot.HEIGHT);
+        return fits;
+    }
+
+    /** The backend of an audit whose analyzers all said they compute nothing on one. */
+    private static dev.superscope.plugins.compute.Backend noBackend() {
+        throw new IllegalStateException("an analyzer that declared usesBackend() false asked for the backend");
+    }
+
+    /** A message on one line (an error from a file may hold line breaks). */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.superscope.pipeline.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.superscope.plugins.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelsFileTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        return Files.writeString(dir.resolve("models.yaml"), text);
+    }
+
+    private String error(String text) throws IOException {
+        Path f = yaml(text);
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelsFile.read(f));
+        assertTrue(e.getMessage().startsWith(f.toString()), "names the file: " + e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void readsHubAndLocalEntries() throws IOException {
+        Files.createDirectories(dir.resolve("ckpt"));
+        ModelsFile f = ModelsFile.read(yaml("""
+                models:
+                  - {name: gpt2, family: gpt2, id: openai-community/gpt2, revision: abc}
+                  - name: local
+                    family: toy
+                    path: ckpt
+                    losses: {wiki: 3.25}
+                """));
+        assertEquals(2, f.models().size());
+        assertEquals("openai-community/gpt2@abc", f.models().get(0).location());
+        assertEquals(dir.resolve("ckpt").toString(), f.models().get(1).location());
+        assertEquals(3.25, f.models().get(1).losses().get("wiki"));
+    }
+
+    @Test
+    void theShippedModelsFileParses() {
+        Path root = Path.of(System.getProperty("superscope.root", "..")).resolve("models.yaml");
+        ModelsFile f = ModelsFile.read(root);
+        assertEquals(27, f.models().size());
+        assertEquals(4, f.models().stream().map(ModelsFile.Entry::family).distinct().count());
+    }
+
+    @Test
+    void unknownKeysAreNamed() throws IOException {
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, colour: red}\n").contains("unknown key 'colour'"));
+        assertTrue(error("modles: []\n").contains("unknown key 'modles'"));
+    }
+
+    @Test
+    void duplicateNamesAndKeys() throws IOException {
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a}\n  - {name: a, family: f, id: o/b}\n")
+                .contains("duplicate model name 'a'"));
+        assertTrue(error("models:\n  - name: a\n    name: b\n    family: f\n    id: o/a\n").contains("malformed YAML"));
+    }
+
+    @Test
+    void missingFieldsAndPaths() throws IOException {
+        assertTrue(error("models:\n  - {name: a, id: o/a}\n").contains("no 'family:'"));
+        assertTrue(error("models:\n  - {name: a, family: f}\n").contains("exactly one of 'id:'"));
+        assertTrue(error("models:\n  - {name: a, family: f, path: nowhere}\n").contains("does not exist"));
+        assertTrue(error("models:\n  - {name: a, family: f, id: 'not an id'}\n").contains("malformed hub id"));
+    }
+
+    @Test
+    void malformedYaml() throws IOException {
+        assertTrue(error("models: [ {name: a\n").contains("malformed YAML"));
+        assertTrue(error("- just a list\n").contains("expected a mapping"));
+        assertTrue(error("models: []\n").contains("non-empty list"));
+    }
+}
