@@ -19,9 +19,16 @@ import java.util.Map;
  * over [-1, 1], numpy's convention: each bin half-open but the last closed; cosines that float32
  * rounding puts a hair outside [-1, 1] are counted in the end bins, so the counts always sum to
  * n'(n'-1)/2) with its {@code cosine_histogram_edges}.
+ *
+ * <p>Who collides with whom, at no extra O(n^2 m) cost: per-token columns {@code nearest_id} (the other
+ * valid row with the largest |cos|, ties to the lowest id) and {@code nearest_cos} (that |cos|), NaN for
+ * invalid rows; {@code collapsed_rows}, the valid rows whose nearest |cos| is at least
+ * {@link AnalysisOptions#collapseThreshold()} (0.99 by default), and {@code collapsed_groups}, the
+ * connected groups of two or more rows linked by |cos| at or above it.
  */
 public final class PairwiseAnalyzer implements Analyzer {
-    private static final List<String> METRICS = List.of("mean_abs_overlap", "max_abs_overlap");
+    private static final List<String> METRICS = List.of("mean_abs_overlap", "max_abs_overlap", "collapsed_rows",
+            "collapsed_groups");
 
     @Override
     public String name() {
@@ -44,7 +51,9 @@ public final class PairwiseAnalyzer implements Analyzer {
         boolean defined = scan.validRows() >= 2;
         List<Metric> metrics = List.of(
                 new Metric("mean_abs_overlap", defined ? scan.sumAbsCosine() / scan.pairs() : Double.NaN),
-                new Metric("max_abs_overlap", defined ? scan.maxAbsCosine() : Double.NaN));
+                new Metric("max_abs_overlap", defined ? scan.maxAbsCosine() : Double.NaN),
+                new Metric("collapsed_rows", scan.collapsedRows()),
+                new Metric("collapsed_groups", scan.collapsedGroups()));
         int bins = scan.histogram().length;
         double[] counts = new double[bins];
         double[] edges = new double[bins + 1];
@@ -57,6 +66,13 @@ public final class PairwiseAnalyzer implements Analyzer {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("cosine_histogram", counts);
         series.put("cosine_histogram_edges", edges);
-        return new AnalysisResult(name(), metrics, Map.of(), series);
+        Map<String, double[]> perToken = new LinkedHashMap<>();
+        double[] nearest = new double[scan.nearest().length];
+        for (int i = 0; i < nearest.length; i++) {
+            nearest[i] = scan.nearest()[i] < 0 ? Double.NaN : scan.nearest()[i];
+        }
+        perToken.put("nearest_id", nearest);
+        perToken.put("nearest_cos", scan.nearestCosine());
+        return new AnalysisResult(name(), metrics, perToken, series);
     }
 }

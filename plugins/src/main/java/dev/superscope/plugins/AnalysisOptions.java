@@ -8,9 +8,13 @@ import java.util.Map;
  * @param tau        a row is "represented" when its norm is at least tau times the 90th-percentile norm
  * @param blockRows  rows read per block (bounds memory: blockRows x m floats per block)
  * @param histogramBins bins of the cosine histogram over [-1, 1]
+ * @param collapseThreshold |cos| at or above which two rows count as collapsed onto one another
  * @param extra      analyzer-specific settings, by name
  */
-public record AnalysisOptions(double tau, int blockRows, int histogramBins, Map<String, String> extra) {
+public record AnalysisOptions(double tau, int blockRows, int histogramBins, double collapseThreshold,
+                              Map<String, String> extra) {
+    /** The default collapse threshold: rows this close are near copies (untrained or byte-fallback rows). */
+    public static final double DEFAULT_COLLAPSE_THRESHOLD = 0.99;
 
     public AnalysisOptions {
         if (!(tau > 0 && tau <= 1)) {
@@ -19,13 +23,22 @@ public record AnalysisOptions(double tau, int blockRows, int histogramBins, Map<
         if (blockRows < 1) {
             throw new SuperscopeException(SuperscopeException.USAGE, "block rows must be positive, not " + blockRows);
         }
+        if (!(collapseThreshold > 0 && collapseThreshold <= 1)) {
+            throw new SuperscopeException(SuperscopeException.USAGE, "the collapse threshold must be in (0, 1], not "
+                    + collapseThreshold);
+        }
         if (histogramBins < 1) {
             throw new SuperscopeException(SuperscopeException.USAGE, "histogram bins must be positive");
         }
         extra = Map.copyOf(extra);
     }
 
-    /** tau 0.5, 4096-row blocks, 200 histogram bins. */
+    /** These options with the default collapse threshold. */
+    public AnalysisOptions(double tau, int blockRows, int histogramBins, Map<String, String> extra) {
+        this(tau, blockRows, histogramBins, DEFAULT_COLLAPSE_THRESHOLD, extra);
+    }
+
+    /** tau 0.5, 4096-row blocks, 200 histogram bins, collapse at |cos| &gt;= 0.99. */
     public static AnalysisOptions defaults() {
         return new AnalysisOptions(0.5, 4096, 200, Map.of());
     }

@@ -8,7 +8,9 @@ import dev.superscope.plugins.compute.ComputeScope;
 import dev.superscope.plugins.compute.DeviceRows;
 import dev.superscope.plugins.compute.Tile;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * The exact O(n^2 m) pass over all pairs of valid rows, in blocks: for every block pair (I, J) with
@@ -34,68 +36,122 @@ public final class CosineScan {
     /**
      * What the scan found.
      *
-     * @param rows          n, rows of the matrix
-     * @param validRows     n', rows that are finite with a positive norm
-     * @param nonFiniteRows rows with a NaN or infinite entry
-     * @param zeroRows      all-zero rows
-     * @param sumAbsCosine  sum of |cos_ij| over valid i &lt; j
-     * @param maxAbsCosine  max of |cos_ij| over valid i &lt; j (0 when there is no pair)
-     * @param histogram     counts of cos_ij, i &lt; j, in equal bins over [-1, 1]
-     * @param decodeErrors  valid rows i for which some j != i has w_j . u_i &gt; w_i . u_i
-     * @param decodeError   per row: 1 when row i is decoded as another token, 0 when not, NaN when invalid
+     * @param rows            n, rows of the matrix
+     * @param validRows       n', rows that are finite with a positive norm
+     * @param nonFiniteRows   rows with a NaN or infinite entry
+     * @param zeroRows        all-zero rows
+     * @param sumAbsCosine    sum of |cos_ij| over valid i &lt; j
+     * @param maxAbsCosine    max of |cos_ij| over valid i &lt; j (0 when there is no pair)
+     * @param histogram       counts of cos_ij, i &lt; j, in equal bins over [-1, 1]
+     * @param decodeErrors    valid rows i for which some j != i has w_j . u_i &gt; w_i . u_i
+     * @param decodeError     per row: 1 when row i is decoded as another token, 0 when not, NaN when invalid
+     * @param decodeWinner    per row: the token the head decodes at row i's direction (i itself unless
+     *                        another scores strictly higher; ties to the lowest id), -1 when invalid
+     * @param decodeMargin    per row: w_i . u_i minus the best other score (negative: a decode error), NaN
+     *                        when invalid or alone
+     * @param nearest         per row: the other valid row with the largest |cos| (ties: lowest id), -1 when none
+     * @param nearestCosine   per row: that |cos|, NaN when none
+     * @param collapseThreshold |cos| at or above which rows count as collapsed onto one another
+     * @param collapsedRows   valid rows whose nearest |cos| reaches the threshold
+     * @param collapsedGroups groups of two or more rows linked by |cos| at or above the threshold
      */
     public record Result(long rows, long validRows, long nonFiniteRows, long zeroRows, double sumAbsCosine,
-                         double maxAbsCosine, long[] histogram, long decodeErrors, double[] decodeError) {
+                         double maxAbsCosine, long[] histogram, long decodeErrors, double[] decodeError,
+                         int[] decodeWinner, double[] decodeMargin, int[] nearest, double[] nearestCosine,
+                         double collapseThreshold, long collapsedRows, long collapsedGroups) {
         /** Pairs i &lt; j of valid rows. */
         public long pairs() {
             return validRows * (validRows - 1) / 2;
         }
     }
 
+    /** A pair of row blocks (I &lt;= J) whose cosine tile the scan visits. */
+    public record BlockPair(int i, int j) implements java.io.Serializable {
+        public BlockPair {
+            if (i < 0 || j < i) {
+                throw new IllegalArgumentException("a block pair needs 0 <= i <= j, not " + i + ", " + j);
+            }
+        }
+    }
+
     private CosineScan() {
     }
 
-    /**
-     * Scans {@code matrix}, whose norms and row states {@code rows} holds, in tiles of at most
-     * {@code min(blockRows, MAX_TILE_ROWS)} rows with a {@code bins}-bin cosine histogram, the products
-     * formed by {@code backend}.
-     */
-    public static Result run(Matrix matrix, RowScan rows, int blockRows, int bins, Backend backend) {
-        return run(matrix, rows, blockRows, bins, backend, CACHE_BYTES);
+    /** Rows per tile for {@code blockRows}-row blocks: at most {@link #MAX_TILE_ROWS}. */
+    public static int tileRows(int blockRows) {
+        return Math.max(1, Math.min(blockRows, MAX_TILE_ROWS));
     }
 
-    /** As {@link #run(Matrix, RowScan, int, int, Backend)}, keeping unit rows only when they fit in {@code cacheBytes}. */
-    static Result run(Matrix matrix, RowScan rows, int blockRows, int bins, Backend backend, long cacheBytes) {
+    /** Every block pair of the upper triangle, in the order a single pass visits them. */
+    public static List<BlockPair> allPairs(Matrix matrix, int blockRows) {
+        int blocks = Math.toIntExact((matrix.rows() + tileRows(blockRows) - 1) / tileRows(blockRows));
+        List<BlockPair> pairs = new ArrayList<>();
+        for (int i = 0; i < blocks; i++) {
+            for (int j = i; j < blocks; j++) {
+                pairs.add(new BlockPair(i, j));
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * Scans every pair of valid rows of {@code matrix}, whose norms and row states {@code rows} holds, in
+     * tiles of {@link #tileRows} rows with a {@code bins}-bin histogram, the products formed by
+     * {@code backend}.
+     */
+    public static Result run(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
+                             Backend backend) {
+        PairStatistics stats = scan(matrix, rows, blockRows, bins, collapseThreshold, backend,
+                allPairs(matrix, blockRows), CACHE_BYTES);
+        return result(rows, stats);
+    }
+
+    /**
+     * The statistics of the tiles of {@code pairs} only (a part of a scan split across workers: merge
+     * the parts with {@link PairStatistics#merge}, then {@link #result}).
+     */
+    public static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins,
+                                      double collapseThreshold, Backend backend, List<BlockPair> pairs) {
+        return scan(matrix, rows, blockRows, bins, collapseThreshold, backend, pairs, CACHE_BYTES);
+    }
+
+    /** As {@link #scan(Matrix, RowScan, int, int, double, Backend, List)}, keeping unit rows only when they fit in {@code cacheBytes}. */
+    static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
+                               Backend backend, List<BlockPair> pairs, long cacheBytes) {
         if (matrix.rows() > Integer.MAX_VALUE - 8) {
             throw new BadInputException(null, "matrix " + matrix.name() + " has " + matrix.rows()
                     + " rows; pairwise scans support at most " + (Integer.MAX_VALUE - 8));
         }
         int n = (int) matrix.rows();
-        int tile = Math.min(blockRows, MAX_TILE_ROWS);
-        float[] best = new float[n];
-        float[] own = new float[n];
-        Arrays.fill(best, Float.NEGATIVE_INFINITY);
-        CosineTileKernel kernel = new CosineTileKernel(bins);
+        int tile = tileRows(blockRows);
+        PairStatistics stats = new PairStatistics(n, bins, collapseThreshold);
+        CosineTileKernel kernel = new CosineTileKernel(stats);
         RowBlocks blocks = new RowBlocks(matrix, tile, (long) tile * matrix.cols());
+        List<BlockPair> ordered = new ArrayList<>(pairs);
+        ordered.sort(Comparator.comparingInt(BlockPair::i).thenComparingInt(BlockPair::j));
         try (ComputeScope root = backend.newScope();
              UnitBlocks unitBlocks = new UnitBlocks(blocks, rows, root, cacheBytes)) {
             Tile product = root.newTile(blocks.blockRows(), blocks.blockRows());
-            for (int bi = 0; bi < unitBlocks.count(); bi++) {
+            int k = 0;
+            while (k < ordered.size()) {
+                int bi = ordered.get(k).i();
                 try (ComputeScope blockScope = root.newChild()) {
                     UnitBlock a = unitBlocks.get(bi, blockScope, true);
-                    if (a.rows().length == 0) {
-                        continue;
-                    }
-                    kernel.diagonal(product.multiply(a.unit(), a.unit()), a.rows().length, a.norms(), a.rows(),
-                            best, own);
-                    for (int bj = bi + 1; bj < unitBlocks.count(); bj++) {
+                    for (; k < ordered.size() && ordered.get(k).i() == bi; k++) {
+                        int bj = ordered.get(k).j();
+                        if (a.rows().length == 0) {
+                            continue;
+                        }
+                        if (bj == bi) {
+                            kernel.diagonal(product.multiply(a.unit(), a.unit()), a.rows().length, a.norms(), a.rows());
+                            continue;
+                        }
                         try (ComputeScope pairScope = blockScope.newChild()) {
                             UnitBlock b = unitBlocks.get(bj, pairScope, false);
-                            if (b.rows().length == 0) {
-                                continue;
+                            if (b.rows().length > 0) {
+                                kernel.offDiagonal(product.multiply(a.unit(), b.unit()), a.rows().length,
+                                        b.rows().length, a.norms(), a.rows(), b.norms(), b.rows());
                             }
-                            kernel.offDiagonal(product.multiply(a.unit(), b.unit()), a.rows().length,
-                                    b.rows().length, a.norms(), a.rows(), b.norms(), b.rows(), best);
                         }
                     }
                 }
@@ -107,20 +163,50 @@ public final class CosineScan {
             throw new SuperscopeException(1, "the compute backend failed while scanning cosine pairs of "
                     + matrix.name() + ": " + firstLine(e), e);
         }
+        return stats;
+    }
+
+    /** The scan's result from the statistics of all its pairs and the row scan of the same matrix. */
+    public static Result result(RowScan rows, PairStatistics stats) {
+        int n = stats.rows();
         byte[] states = rows.states();
         long errors = 0;
+        long collapsed = 0;
         double[] flags = new double[n];
+        int[] winner = new int[n];
+        double[] margin = new double[n];
+        int[] nearest = new int[n];
+        double[] nearestCos = new double[n];
+        int[] group = stats.groups();
+        boolean[] groupSeen = new boolean[n];
+        long groups = 0;
         for (int i = 0; i < n; i++) {
             if (states[i] != RowScan.VALID) {
                 flags[i] = Double.NaN;
+                winner[i] = -1;
+                margin[i] = Double.NaN;
+                nearest[i] = -1;
+                nearestCos[i] = Double.NaN;
                 continue;
             }
-            boolean error = best[i] > own[i];
+            float own = stats.ownScore(i);
+            float best = stats.competitorScore(i);
+            boolean error = best > own;
             flags[i] = error ? 1 : 0;
             errors += error ? 1 : 0;
+            winner[i] = error ? stats.competitorId(i) : i;
+            margin[i] = stats.competitorId(i) < 0 ? Double.NaN : (double) own - best;
+            nearest[i] = stats.nearestId(i);
+            nearestCos[i] = nearest[i] < 0 ? Double.NaN : stats.nearestAbsCosine(i);
+            collapsed += nearest[i] >= 0 && stats.nearestAbsCosine(i) >= stats.collapseThreshold() ? 1 : 0;
+            if (group[i] >= 0 && !groupSeen[group[i]]) {
+                groupSeen[group[i]] = true;
+                groups++;
+            }
         }
-        return new Result(n, rows.validRows(), rows.nonFiniteRows(), rows.zeroRows(), kernel.sumAbs, kernel.maxAbs,
-                kernel.histogram.clone(), errors, flags);
+        return new Result(n, rows.validRows(), rows.nonFiniteRows(), rows.zeroRows(), stats.sumAbsCosine(),
+                stats.maxAbsCosine(), stats.histogram(), errors, flags, winner, margin, nearest, nearestCos,
+                stats.collapseThreshold(), collapsed, groups);
     }
 
     private static String firstLine(RuntimeException e) {

@@ -5,38 +5,41 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * The per-element work on one tile of cosines C = U_I U_J^T, done in one fused pass per tile.
+ * The per-element work on one tile of cosines C = U_I U_J^T, folded into {@link PairStatistics} in one
+ * fused pass per tile, split by rows over every core.
  *
- * <p>Why Java and not more engine calls: DJL 0.36 exposes no histogram, bincount or scatter-add, and
+ * <p>Why Java and not more backend calls: DJL 0.36 exposes no histogram, bincount or scatter-add, and
  * each elementwise engine op on a tile allocates and streams a whole new tile (measured on 2 cores,
  * 2048 x 2048 tiles: abs+sum+max 8 ms, the two scaled max-reductions of the decode error 31 ms, versus
- * 8 ms for the GEMM at m = 16 and 5 ms for this whole fused pass). So the engine does the GEMM and
- * this kernel reads the product in place (a direct view of the engine's memory, no copy), split by
- * rows over every core, and folds each element into:
+ * 8 ms for the GEMM at m = 16 and 5 ms for this whole fused pass). So the backend forms the product and
+ * this kernel reads it in place and folds each element into:
  * <ul>
  *   <li>pairwise: the sum and maximum of |cos| and a histogram over [-1, 1] (values that rounding
  *   puts just outside go to the end bins), over i &lt; j only;</li>
- *   <li>decode error: each row's best competitor score w_j . u_i = r_j cos_ij, from the row maxima of
- *   C scaled by r_J and, on off-diagonal tiles, the column maxima of C scaled by r_I (the same cosine
- *   serves (i, j) and (j, i)), plus each row's own score r_i cos_ii from the diagonal tile, computed
- *   the same way as its competitors' (like the reference's w_i . u_i), so that a row duplicated
- *   exactly ties with its copy instead of losing to float32 rounding of |u_i|.</li>
+ *   <li>decode error: each row's best competitor score w_j . u_i = r_j cos_ij and its id, from the rows of
+ *   C scaled by r_J and, on off-diagonal tiles, the columns of C scaled by r_I (the same cosine serves
+ *   (i, j) and (j, i)), plus each row's own score r_i cos_ii from the diagonal tile, computed the same
+ *   way as its competitors' (like the reference's w_i . u_i), so that a row duplicated exactly ties with
+ *   its copy instead of losing to float32 rounding of |u_i|;</li>
+ *   <li>nearest neighbours: each row's largest |cos| with another row and its id;</li>
+ *   <li>collapsed rows: every pair with |cos| at or above the threshold is linked.</li>
  * </ul>
+ * Candidates are visited in increasing id within a tile row and a kept candidate must be strictly
+ * better, so ties go to the lowest id here as in {@link PairStatistics#merge}.
  */
 final class CosineTileKernel {
+    private final PairStatistics stats;
     private final int bins;
     private final double halfBins;
+    private final float threshold;
     private final int parallelism;
 
-    double sumAbs;
-    float maxAbs;
-    final long[] histogram;
-
-    CosineTileKernel(int bins) {
-        this.bins = bins;
+    CosineTileKernel(PairStatistics stats) {
+        this.stats = stats;
+        this.bins = stats.bins();
         this.halfBins = bins / 2.0;
+        this.threshold = stats.collapseThreshold();
         this.parallelism = Runtime.getRuntime().availableProcessors();
-        this.histogram = new long[bins];
     }
 
     /** Rows of the tile handed to each task: a few per core, so uneven diagonal rows balance. */
@@ -50,105 +53,157 @@ final class CosineTileKernel {
     }
 
     /**
-     * A diagonal tile (I = J, t x t). Pairwise over the strict upper triangle; the decode error over
-     * every j != i; own[i] = r_i C_ii.
+     * A diagonal tile (I = J, t x t). Pairwise and links over the strict upper triangle; competitors and
+     * nearest neighbours over every j != i; the own score from C_ii.
      */
-    void diagonal(FloatBuffer c, int t, float[] norms, int[] globalRows, float[] best, float[] own) {
+    void diagonal(FloatBuffer c, int t, float[] norms, int[] globalRows) {
         int[] bounds = splits(t);
         Partial[] partials = IntStream.range(0, bounds.length - 1).parallel().mapToObj(p -> {
-            Partial part = new Partial(bins, 0, t);
+            Partial part = new Partial(0, t);
             float[] row = part.row;
             for (int i = bounds[p]; i < bounds[p + 1]; i++) {
                 c.get(i * t, row, 0, t);
-                float rowBest = Float.NEGATIVE_INFINITY;
+                int gi = globalRows[i];
+                float best = Float.NEGATIVE_INFINITY;
+                int bestAt = -1;
+                float near = Float.NEGATIVE_INFINITY;
+                int nearAt = -1;
                 for (int j = 0; j < i; j++) {
                     float s = row[j] * norms[j];
-                    rowBest = s > rowBest ? s : rowBest;
+                    if (s > best) {
+                        best = s;
+                        bestAt = j;
+                    }
+                    float a = Math.abs(row[j]);
+                    if (a > near) {
+                        near = a;
+                        nearAt = j;
+                    }
                 }
-                own[globalRows[i]] = row[i] * norms[i];
-                rowBest = part.upperRow(i + 1, t, norms, rowBest);
-                int g = globalRows[i];
-                best[g] = rowBest > best[g] ? rowBest : best[g];
+                stats.own(gi, row[i] * norms[i]);
+                part.upperRow(gi, i + 1, t, norms, globalRows);
+                if (part.rowBestAt >= 0 && part.rowBest > best) {
+                    best = part.rowBest;
+                    bestAt = part.rowBestAt;
+                }
+                if (part.rowNearAt >= 0 && part.rowNear > near) {
+                    near = part.rowNear;
+                    nearAt = part.rowNearAt;
+                }
+                if (bestAt >= 0) {
+                    stats.offerCompetitor(gi, best, globalRows[bestAt]);
+                    stats.offerNearest(gi, near, globalRows[nearAt]);
+                }
             }
             return part;
         }).toArray(Partial[]::new);
-        merge(partials);
+        merge(partials, null);
     }
 
     /**
-     * An off-diagonal tile (J after I, tI x tJ): pairwise over every element, the decode error for
-     * rows of I (row maxima) and rows of J (column maxima).
+     * An off-diagonal tile (J after I, tI x tJ): pairwise and links over every element; competitors and
+     * nearest neighbours for rows of I (along rows) and rows of J (along columns).
      */
-    void offDiagonal(FloatBuffer c, int tI, int tJ, float[] normsI, int[] rowsI, float[] normsJ, int[] rowsJ,
-                     float[] best) {
+    void offDiagonal(FloatBuffer c, int tI, int tJ, float[] normsI, int[] rowsI, float[] normsJ, int[] rowsJ) {
         int[] bounds = splits(tI);
         Partial[] partials = IntStream.range(0, bounds.length - 1).parallel().mapToObj(p -> {
-            Partial part = new Partial(bins, tJ, tJ);
-            float[] colBest = part.columnBest;
+            Partial part = new Partial(tJ, tJ);
             float[] row = part.row;
             for (int i = bounds[p]; i < bounds[p + 1]; i++) {
                 c.get(i * tJ, row, 0, tJ);
                 float ri = normsI[i];
+                int gi = rowsI[i];
                 for (int j = 0; j < tJ; j++) {
                     float s = row[j] * ri;
-                    colBest[j] = s > colBest[j] ? s : colBest[j];
+                    if (s > part.colBest[j]) {
+                        part.colBest[j] = s;
+                        part.colBestAt[j] = gi;
+                    }
+                    float a = Math.abs(row[j]);
+                    if (a > part.colNear[j]) {
+                        part.colNear[j] = a;
+                        part.colNearAt[j] = gi;
+                    }
                 }
-                float rowBest = part.upperRow(0, tJ, normsJ, Float.NEGATIVE_INFINITY);
-                int g = rowsI[i];
-                best[g] = rowBest > best[g] ? rowBest : best[g];
+                part.upperRow(gi, 0, tJ, normsJ, rowsJ);
+                stats.offerCompetitor(gi, part.rowBest, rowsJ[part.rowBestAt]);
+                stats.offerNearest(gi, part.rowNear, rowsJ[part.rowNearAt]);
             }
             return part;
         }).toArray(Partial[]::new);
-        merge(partials);
-        for (Partial part : partials) {
-            for (int j = 0; j < tJ; j++) {
-                int g = rowsJ[j];
-                float s = part.columnBest[j];
-                best[g] = s > best[g] ? s : best[g];
-            }
-        }
+        merge(partials, rowsJ);
     }
 
-    private void merge(Partial[] partials) {
+    private void merge(Partial[] partials, int[] columnRows) {
         for (Partial part : partials) {
-            sumAbs += part.sumAbs;
-            maxAbs = part.maxAbs > maxAbs ? part.maxAbs : maxAbs;
+            stats.sumAbs += part.sumAbs;
+            stats.maxAbs = Math.max(stats.maxAbs, part.maxAbs);
             for (int k = 0; k < bins; k++) {
-                histogram[k] += part.histogram[k] + part.histogram2[k];
+                stats.histogram[k] += part.histogram[k] + part.histogram2[k];
+            }
+            for (int e = 0; e < part.linkCount; e += 2) {
+                stats.link(part.links[e], part.links[e + 1]);
+            }
+            if (columnRows != null) {
+                for (int j = 0; j < columnRows.length; j++) {
+                    if (part.colBestAt[j] >= 0) {
+                        stats.offerCompetitor(columnRows[j], part.colBest[j], part.colBestAt[j]);
+                        stats.offerNearest(columnRows[j], part.colNear[j], part.colNearAt[j]);
+                    }
+                }
             }
         }
     }
 
     /** One task's accumulators. */
     private final class Partial {
-        final long[] histogram;
-        final long[] histogram2;
-        final float[] columnBest;
-        /** The tile row being worked on, copied out of the engine's buffer (arrays JIT better). */
+        final long[] histogram = new long[bins];
+        final long[] histogram2 = new long[bins];
+        final float[] colBest;
+        final int[] colBestAt;
+        final float[] colNear;
+        final int[] colNearAt;
+        /** The tile row being worked on, copied out of the backend's buffer (arrays JIT better). */
         final float[] row;
         double sumAbs;
         float maxAbs;
+        /** The best competitor and nearest neighbour of the last {@link #upperRow}, as tile columns. */
+        float rowBest;
+        int rowBestAt;
+        float rowNear;
+        int rowNearAt;
+        int[] links = new int[16];
+        int linkCount;
 
-        Partial(int bins, int columns, int rowLength) {
+        Partial(int columns, int rowLength) {
             row = new float[rowLength];
-            histogram = new long[bins];
-            histogram2 = new long[bins];
-            columnBest = new float[columns];
-            Arrays.fill(columnBest, Float.NEGATIVE_INFINITY);
+            colBest = new float[columns];
+            colBestAt = new int[columns];
+            colNear = new float[columns];
+            colNearAt = new int[columns];
+            Arrays.fill(colBest, Float.NEGATIVE_INFINITY);
+            Arrays.fill(colBestAt, -1);
+            Arrays.fill(colNear, Float.NEGATIVE_INFINITY);
+            Arrays.fill(colNearAt, -1);
         }
 
         /**
-         * Elements {@code from..to-1} of {@link #row}: pairwise accumulation, and the row's best
-         * competitor score (starting from {@code rowBest}).
+         * Elements {@code from..to-1} of {@link #row} (the tile row of row {@code rowId}): pairwise
+         * accumulation, links,
+         * and the row's best competitor and nearest neighbour among them ({@link #rowBest},
+         * {@link #rowNear}; their positions -1 when the range is empty).
          */
-        float upperRow(int from, int to, float[] norms, float rowBest) {
+        void upperRow(int rowId, int from, int to, float[] norms, int[] columnRows) {
             float[] c = row;
             // Two histograms and two sums break the dependency chains between neighbouring elements,
             // which mostly fall in the same bin.
             double s0 = 0;
             double s1 = 0;
             float mx = maxAbs;
-            float rb = rowBest;
+            float rb = Float.NEGATIVE_INFINITY;
+            int rbAt = -1;
+            float rn = Float.NEGATIVE_INFINITY;
+            int rnAt = -1;
             int j = from;
             for (; j + 1 < to; j += 2) {
                 float a = c[j];
@@ -163,8 +218,28 @@ final class CosineTileKernel {
                 histogram2[bin(b)]++;
                 float sa = a * norms[j];
                 float sb = b * norms[j + 1];
-                rb = sa > rb ? sa : rb;
-                rb = sb > rb ? sb : rb;
+                if (sa > rb) {
+                    rb = sa;
+                    rbAt = j;
+                }
+                if (sb > rb) {
+                    rb = sb;
+                    rbAt = j + 1;
+                }
+                if (aa > rn) {
+                    rn = aa;
+                    rnAt = j;
+                }
+                if (ab > rn) {
+                    rn = ab;
+                    rnAt = j + 1;
+                }
+                if (aa >= threshold) {
+                    link(rowId, columnRows[j]);
+                }
+                if (ab >= threshold) {
+                    link(rowId, columnRows[j + 1]);
+                }
             }
             if (j < to) {
                 float a = c[j];
@@ -173,11 +248,33 @@ final class CosineTileKernel {
                 mx = aa > mx ? aa : mx;
                 histogram[bin(a)]++;
                 float sa = a * norms[j];
-                rb = sa > rb ? sa : rb;
+                if (sa > rb) {
+                    rb = sa;
+                    rbAt = j;
+                }
+                if (aa > rn) {
+                    rn = aa;
+                    rnAt = j;
+                }
+                if (aa >= threshold) {
+                    link(rowId, columnRows[j]);
+                }
             }
             sumAbs += s0 + s1;
             maxAbs = mx;
-            return rb;
+            rowBest = rb;
+            rowBestAt = rbAt;
+            rowNear = rn;
+            rowNearAt = rnAt;
+        }
+
+        /** Remembers the pair of rows {@code a}, {@code b} for linking once the tile is done. */
+        private void link(int a, int b) {
+            if (linkCount + 2 > links.length) {
+                links = Arrays.copyOf(links, links.length * 2);
+            }
+            links[linkCount++] = a;
+            links[linkCount++] = b;
         }
 
         private int bin(float cosine) {
