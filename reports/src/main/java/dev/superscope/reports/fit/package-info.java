@@ -9,6 +9,10 @@
  * <p>The losses the models reach ({@code loss_<dataset>} metrics) are fitted by
  * {@link dev.superscope.reports.fit.LossFits} to the paper's law loss = A * m^-alpha + c(family, dataset),
  * jointly over every family and per family ({@link dev.superscope.reports.fit.JointLossFit}: nonlinear
- * least squares by variable projection, standard errors from the Jacobian); the paper found alpha = 0.91.
+ * least squares by Levenberg-Marquardt from a grid's best alpha, standard errors from the Jacobian); the
+ * paper found alpha = 0.91.
+ *
+ * <p>The numerics are Hipparchus's (the t distribution, QR least squares, Levenberg-Marquardt, Cholesky):
+ * this package decides what is fitted and how the results are reported, not how to compute them.
  */
 package dev.superscope.reports.fit;

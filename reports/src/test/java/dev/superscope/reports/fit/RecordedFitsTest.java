@@ -111,6 +111,34 @@ class RecordedFitsTest {
         }
     }
 
+    /**
+     * The truth the recorded figures approximate: the same least-squares problem solved in 50-digit
+     * arithmetic (mpmath: alpha from the root of the variable-projection profile's derivative, A and the
+     * offsets in closed form for it, covariance s^2 (J^T J)^-1 from the exact Jacobian), rounded to 20
+     * digits. The recorded fit is ~5e-9 from it, the fit by Levenberg-Marquardt at most ~1e-9.
+     */
+    @Test
+    void jointLossFitMatchesAFiftyDigitSolution() {
+        JointLossFit joint = JointLossFit.fit(noisyLosses());
+        assertRelative(276.7830766804673753, joint.a(), 2e-9, "A");
+        assertRelative(0.89259162363608180603, joint.alpha(), 2e-9, "alpha");
+        assertRelative(25.683048371091987403, joint.aStderr(), 2e-9, "A stderr");
+        assertRelative(0.020753666902560441153, joint.alphaStderr(), 2e-9, "alpha stderr");
+        assertRelative(0.06667949333415270923, joint.rss(), 1e-14, "rss");
+        assertRelative(1.4762797732166547263, joint.offset(new Group("gpt2", "pile")), 2e-9, "gpt2/pile");
+        assertRelative(0.042533489129822651759, joint.offsetStderr(new Group("gpt2", "pile")), 2e-9, "its stderr");
+        assertRelative(3.003437921645615133, joint.offset(new Group("pythia", "wiki")), 2e-9, "pythia/wiki");
+        assertRelative(0.041855662094521975775, joint.offsetStderr(new Group("pythia", "wiki")), 2e-9, "its stderr");
+        // One family alone: fewer points, a flatter optimum.
+        JointLossFit gpt2 = JointLossFit.fit(noisyLosses().stream().filter(p -> p.family().equals("gpt2")).toList());
+        assertRelative(295.44992626088282638, gpt2.a(), 2e-9, "gpt2 A");
+        assertRelative(0.90520737492171119117, gpt2.alpha(), 2e-9, "gpt2 alpha");
+        assertRelative(60.462441557007707775, gpt2.aStderr(), 2e-9, "gpt2 A stderr");
+        assertRelative(0.044737179352262750177, gpt2.alphaStderr(), 2e-9, "gpt2 alpha stderr");
+        assertRelative(2.2052198556479922608, gpt2.offset(new Group("gpt2", "wiki")), 2e-9, "gpt2/wiki alone");
+        assertRelative(0.070165851564364122975, gpt2.offsetStderr(new Group("gpt2", "wiki")), 2e-9, "its stderr");
+    }
+
     /** LossFitsTest's losses: three families of five widths, two datasets, A = 300, alpha = 0.91, noise 0.05. */
     static List<LossPoint> noisyLosses() {
         String[] families = {"gpt2", "opt", "pythia"};
