@@ -60,7 +60,10 @@ class HubCommandTest {
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        // No server when the fixtures are absent: the test was skipped before it started.
+        if (server != null) {
+            server.stop(0);
+        }
         KEYS.forEach(k -> System.clearProperty("superscope.env." + k));
     }
 

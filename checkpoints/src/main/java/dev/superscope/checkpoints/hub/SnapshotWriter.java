@@ -84,9 +84,14 @@ final class SnapshotWriter {
         return link;
     }
 
-    /** Writes {@code target} under a temporary name in its directory and renames it into place. */
+    /**
+     * Writes {@code target} under a temporary name in its directory and renames it into place. The name
+     * carries the thread as well as the process: two threads writing the same file must not share one
+     * temporary file, or the first rename takes the second's away.
+     */
     static void replace(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".incomplete");
+        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Thread.currentThread().getId() + ".incomplete");
         try {
             Files.write(tmp, content);
             try {

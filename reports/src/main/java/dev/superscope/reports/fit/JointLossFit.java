@@ -7,6 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.hipparchus.exception.MathIllegalArgumentException;
+import org.hipparchus.exception.MathIllegalStateException;
+import org.hipparchus.linear.CholeskyDecomposition;
+import org.hipparchus.linear.MatrixUtils;
+import org.hipparchus.linear.RealMatrix;
+import org.hipparchus.optim.nonlinear.vector.leastsquares.LeastSquaresBuilder;
+import org.hipparchus.optim.nonlinear.vector.leastsquares.LeastSquaresOptimizer;
+import org.hipparchus.optim.nonlinear.vector.leastsquares.LeastSquaresProblem;
+import org.hipparchus.optim.nonlinear.vector.leastsquares.LevenbergMarquardtOptimizer;
+import org.hipparchus.stat.descriptive.moment.SecondMoment;
 
 /**
  * The paper's joint fit of losses against width (Liu, Liu &amp; Gore 2025, Fig. 8b):
@@ -15,18 +25,16 @@ import java.util.TreeSet;
  * (residuals in nats: the noise of a measured loss is additive, and the paper's statement is that the loss
  * minus its floor follows m^-alpha, not that its logarithm does).
  *
- * <p>How: variable projection. For a fixed alpha the model is linear in A and the offsets, and that
- * least-squares problem has a closed form (each offset is its group's mean of loss - A * m^-alpha, and A
- * is the within-group regression slope of loss on m^-alpha). What remains is the residual sum of squares
- * as a function of alpha alone: it is evaluated on a log-spaced grid over [{@link #ALPHA_MIN},
- * {@link #ALPHA_MAX}] (so a poor local minimum cannot capture the search), and the best grid point's
- * bracket is refined by golden-section search to machine precision. The optimum of the profile is the
- * optimum of the full problem. A minimum at either end of the grid means the data do not pin alpha down
- * (alpha -&gt; 0 is a logarithmic law whose A and alpha trade off), and is refused.
+ * <p>How: Hipparchus's Levenberg-Marquardt optimizer on all p = 2 + number of groups parameters, with the
+ * model's exact Jacobian ({@link LossCurve}), started from the best alpha of a grid over
+ * [{@link #ALPHA_MIN}, {@link #ALPHA_MAX}] with A and the offsets at their least-squares values for it
+ * ({@link StartingValues}): the problem can have several local minima, and the grid picks the basin. A best
+ * grid point at either end of the range means the data do not pin alpha down (alpha -&gt; 0 is a logarithmic
+ * law whose A and alpha trade off), and is refused.
  *
  * <p>Standard errors: the Jacobian J of the model with respect to (A, alpha, offsets) at the optimum gives
- * cov = s^2 (J^T J)^-1 with s^2 = RSS / (N - p), p = 2 + number of groups; J^T J is inverted after scaling
- * to unit diagonal, and a (near-)singular J^T J (for example two widths per group, the same in every group,
+ * cov = s^2 (J^T J)^-1 with s^2 = RSS / (N - p); J^T J is scaled to unit diagonal before its Cholesky
+ * factorisation, and a (near-)singular J^T J (for example two widths per group, the same in every group,
  * which fix only the product of A and alpha) is refused as not identifiable.
  *
  * @param points     the losses fitted, in the order given
@@ -46,9 +54,25 @@ public record JointLossFit(List<LossPoint> points, List<Group> groups, double a,
     /** Largest exponent searched. */
     public static final double ALPHA_MAX = 5;
 
-    private static final int GRID = 400;
-    /** A pivot of the unit-diagonal J^T J below this is a parameter the data cannot determine. */
+    /**
+     * A pivot of the unit-diagonal J^T J at or below this is a parameter the data cannot determine (the
+     * columns' very different magnitudes - m^-alpha ~ 1e-3 for A, A ln m m^-alpha for alpha - would make an
+     * unscaled threshold meaningless).
+     */
     private static final double SINGULAR = 1e-10;
+    /**
+     * Stops when a step changes the cost or the parameters by less than 1e-14 relative, or the residuals
+     * are orthogonal to the Jacobian's columns to 1e-14. Hipparchus's default, 1e-10, stops a noisy fit with
+     * alpha ~1e-8 from its optimum; at 1e-14 it is within ~2e-10 (RecordedFitsTest checks a 50-digit
+     * solution). Tighter changes nothing: there the residual sum of squares no longer resolves the
+     * parameters in doubles. Above 4.4e-16, so the optimizer never reports a tolerance as too small.
+     */
+    private static final LevenbergMarquardtOptimizer OPTIMIZER = new LevenbergMarquardtOptimizer()
+            .withCostRelativeTolerance(1e-14)
+            .withParameterRelativeTolerance(1e-14)
+            .withOrthoTolerance(1e-14);
+    /** Generous: from the grid's start the optimizer needs a handful of iterations. */
+    private static final int MAX_ITERATIONS = 1000;
 
     /**
      * One (family, dataset) group, whose points share an offset.
@@ -199,228 +223,66 @@ public record JointLossFit(List<LossPoint> points, List<Group> groups, double a,
             throw new IllegalArgumentException("every (family, dataset) group has a single width; A and alpha are not"
                     + " determined");
         }
-        Profile profile = new Profile(group, groups.size(), logM, y);
-
-        // Grid over log(alpha): the profile can have several local minima, and the grid finds the basin.
-        double lo = Math.log(ALPHA_MIN);
-        double hi = Math.log(ALPHA_MAX);
-        double[] grid = new double[GRID];
-        int best = -1;
-        double bestRss = Double.POSITIVE_INFINITY;
-        for (int k = 0; k < GRID; k++) {
-            grid[k] = Math.exp(lo + (hi - lo) * k / (GRID - 1));
-            double r = profile.rss(grid[k]);
-            if (r < bestRss) {
-                bestRss = r;
-                best = k;
-            }
+        double[] start = new StartingValues(group, groups.size(), logM, y).best();
+        LeastSquaresProblem problem = new LeastSquaresBuilder()
+                .model(new LossCurve(group, groups.size(), logM))
+                .target(y)
+                .start(start)
+                .maxIterations(MAX_ITERATIONS)
+                .maxEvaluations(MAX_ITERATIONS)
+                .build();
+        LeastSquaresOptimizer.Optimum optimum;
+        try {
+            optimum = OPTIMIZER.optimize(problem);
+        } catch (MathIllegalStateException e) {
+            throw new IllegalArgumentException("the least-squares search did not converge: " + e.getMessage(), e);
         }
-        if (best < 0) {
-            throw new IllegalArgumentException("the losses do not vary with m; A and alpha are not determined");
-        }
-        if (best == 0 || best == GRID - 1) {
-            throw new IllegalArgumentException("the best alpha lies at the end of the search range [" + ALPHA_MIN
-                    + ", " + ALPHA_MAX + "]; the losses do not determine it");
-        }
-        double alpha = goldenSection(profile, grid[best - 1], grid[best + 1]);
-        if (!(profile.rss(alpha) <= bestRss)) {
-            alpha = grid[best];
-        }
-        Profile.Solution s = profile.solve(alpha);
-
-        double[][] jtj = jacobianGram(group, groups.size(), logM, s.a, alpha);
-        double[][] inverse = invertScaled(jtj);
-        if (inverse == null) {
+        double[] theta = optimum.getPoint().toArray();
+        double rss = optimum.getResiduals().dotProduct(optimum.getResiduals());
+        double[][] covariance = covariance(optimum.getJacobian(), rss / (n - p));
+        if (covariance == null) {
             throw new IllegalArgumentException("A, alpha and the offsets are not identifiable from these widths"
                     + " (J^T J is singular)");
         }
-        double s2 = s.rss / (n - p);
-        for (double[] row : inverse) {
-            for (int j = 0; j < row.length; j++) {
-                row[j] *= s2;
-            }
-        }
-        double mean = 0;
-        for (double v : y) {
-            mean += v;
-        }
-        mean /= n;
-        double tss = 0;
-        for (double v : y) {
-            tss += (v - mean) * (v - mean);
-        }
-        return new JointLossFit(pts, List.copyOf(groups), s.a, alpha, s.offsets, inverse, s.rss, tss);
-    }
-
-    /** Minimises the profile on [a, b] by golden-section search, to the resolution of doubles. */
-    private static double goldenSection(Profile profile, double a, double b) {
-        final double invPhi = (Math.sqrt(5) - 1) / 2;
-        double c = b - invPhi * (b - a);
-        double d = a + invPhi * (b - a);
-        double fc = profile.rss(c);
-        double fd = profile.rss(d);
-        for (int i = 0; i < 200 && b - a > 1e-15 * Math.max(1, Math.abs(a)); i++) {
-            if (fc <= fd) {
-                b = d;
-                d = c;
-                fd = fc;
-                c = b - invPhi * (b - a);
-                fc = profile.rss(c);
-            } else {
-                a = c;
-                c = d;
-                fc = fd;
-                d = a + invPhi * (b - a);
-                fd = profile.rss(d);
-            }
-        }
-        return fc <= fd ? c : d;
-    }
-
-    /** J^T J for J = [d/dA, d/dalpha, d/dc_g] of A * m^-alpha + c_g. */
-    private static double[][] jacobianGram(int[] group, int groups, double[] logM, double a, double alpha) {
-        int p = 2 + groups;
-        double[][] m = new double[p][p];
-        double[] row = new double[p];
-        for (int i = 0; i < group.length; i++) {
-            double x = Math.exp(-alpha * logM[i]);
-            Arrays.fill(row, 0);
-            row[0] = x;
-            row[1] = -a * logM[i] * x;
-            row[2 + group[i]] = 1;
-            for (int r = 0; r < p; r++) {
-                if (row[r] == 0) {
-                    continue;
-                }
-                for (int c = 0; c < p; c++) {
-                    m[r][c] += row[r] * row[c];
-                }
-            }
-        }
-        return m;
+        double tss = new SecondMoment().evaluate(y);
+        return new JointLossFit(pts, List.copyOf(groups), theta[0], theta[1], Arrays.copyOfRange(theta, 2, p),
+                covariance, rss, tss);
     }
 
     /**
-     * The inverse of a symmetric positive semi-definite matrix, scaled to unit diagonal first so that the
-     * very different magnitudes of the columns (A's column is m^-alpha ~ 1e-3, alpha's is A ln m m^-alpha)
-     * do not masquerade as singularity; null when a Cholesky pivot falls below {@link #SINGULAR}.
+     * s^2 (J^T J)^-1, inverted after scaling J^T J to unit diagonal so that the columns' magnitudes do not
+     * masquerade as singularity; null when a Cholesky pivot is at most {@link #SINGULAR}.
      */
-    static double[][] invertScaled(double[][] m) {
-        int p = m.length;
-        double[] d = new double[p];
+    private static double[][] covariance(RealMatrix jacobian, double s2) {
+        RealMatrix jtj = jacobian.transposeMultiply(jacobian);
+        int p = jtj.getRowDimension();
+        double[] scale = new double[p];
         for (int i = 0; i < p; i++) {
-            if (!(m[i][i] > 0) || !Double.isFinite(m[i][i])) {
+            double d = jtj.getEntry(i, i);
+            if (!(d > 0) || !Double.isFinite(d)) {
                 return null;
             }
-            d[i] = 1 / Math.sqrt(m[i][i]);
+            scale[i] = 1 / Math.sqrt(d);
         }
-        double[][] l = new double[p][p];
-        for (int i = 0; i < p; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = m[i][j] * d[i] * d[j];
-                for (int k = 0; k < j; k++) {
-                    sum -= l[i][k] * l[j][k];
-                }
-                if (i == j) {
-                    if (!(sum > SINGULAR)) {
-                        return null;
-                    }
-                    l[i][i] = Math.sqrt(sum);
-                } else {
-                    l[i][j] = sum / l[j][j];
-                }
-            }
-        }
-        // inverse = D (L L^T)^-1 D, column by column: solve L z = e_c, then L^T x = z.
-        double[][] inv = new double[p][p];
-        double[] z = new double[p];
-        for (int c = 0; c < p; c++) {
-            for (int i = 0; i < p; i++) {
-                double sum = i == c ? 1 : 0;
-                for (int k = 0; k < i; k++) {
-                    sum -= l[i][k] * z[k];
-                }
-                z[i] = sum / l[i][i];
-            }
-            for (int i = p - 1; i >= 0; i--) {
-                double sum = z[i];
-                for (int k = i + 1; k < p; k++) {
-                    sum -= l[k][i] * inv[k][c];
-                }
-                inv[i][c] = sum / l[i][i];
-            }
-        }
+        RealMatrix unit = MatrixUtils.createRealMatrix(p, p);
         for (int i = 0; i < p; i++) {
             for (int j = 0; j < p; j++) {
-                inv[i][j] *= d[i] * d[j];
+                unit.setEntry(i, j, jtj.getEntry(i, j) * scale[i] * scale[j]);
             }
         }
-        return inv;
-    }
-
-    /** The least-squares problem with alpha held fixed, which is linear in A and the offsets. */
-    private static final class Profile {
-        private final int[] group;
-        private final int groups;
-        private final double[] logM;
-        private final double[] y;
-        private final double[] x;
-
-        Profile(int[] group, int groups, double[] logM, double[] y) {
-            this.group = group;
-            this.groups = groups;
-            this.logM = logM;
-            this.y = y;
-            this.x = new double[y.length];
+        RealMatrix inverse;
+        try {
+            inverse = new CholeskyDecomposition(unit, CholeskyDecomposition.DEFAULT_RELATIVE_SYMMETRY_THRESHOLD,
+                    SINGULAR).getSolver().getInverse();
+        } catch (MathIllegalArgumentException e) {
+            return null;
         }
-
-        record Solution(double a, double[] offsets, double rss) {
+        double[][] cov = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                cov[i][j] = s2 * inverse.getEntry(i, j) * scale[i] * scale[j];
+            }
         }
-
-        /** The residual sum of squares at alpha with A and the offsets at their best; +inf when A is undefined. */
-        double rss(double alpha) {
-            Solution s = solve(alpha);
-            return s == null ? Double.POSITIVE_INFINITY : s.rss;
-        }
-
-        Solution solve(double alpha) {
-            int n = y.length;
-            double[] xMean = new double[groups];
-            double[] yMean = new double[groups];
-            int[] count = new int[groups];
-            for (int i = 0; i < n; i++) {
-                x[i] = Math.exp(-alpha * logM[i]);
-                xMean[group[i]] += x[i];
-                yMean[group[i]] += y[i];
-                count[group[i]]++;
-            }
-            for (int g = 0; g < groups; g++) {
-                xMean[g] /= count[g];
-                yMean[g] /= count[g];
-            }
-            // Centred within each group, so the sums lose nothing to the offsets' size.
-            double sxx = 0;
-            double sxy = 0;
-            for (int i = 0; i < n; i++) {
-                double dx = x[i] - xMean[group[i]];
-                sxx += dx * dx;
-                sxy += dx * (y[i] - yMean[group[i]]);
-            }
-            if (!(sxx > 0)) {
-                return null;
-            }
-            double a = sxy / sxx;
-            double[] offsets = new double[groups];
-            for (int g = 0; g < groups; g++) {
-                offsets[g] = yMean[g] - a * xMean[g];
-            }
-            // The residuals themselves, not Syy - Sxy^2/Sxx: no cancellation near a perfect fit.
-            double rss = 0;
-            for (int i = 0; i < n; i++) {
-                double r = y[i] - (a * x[i] + offsets[group[i]]);
-                rss += r * r;
-            }
-            return new Solution(a, offsets, rss);
-        }
+        return cov;
     }
 }

@@ -1,5 +1,7 @@
 package dev.superscope.reports.fit;
 
+import org.hipparchus.stat.regression.OLSMultipleLinearRegression;
+
 /**
  * An ordinary least-squares line y = intercept + slope * x.
  *
@@ -12,7 +14,9 @@ package dev.superscope.reports.fit;
 public record LineFit(int n, double slope, double intercept, double slopeStderr, double r2) {
 
     /**
-     * Fits y on x by least squares (centred sums, so large offsets lose no precision).
+     * Fits y on x by least squares: Hipparchus's QR regression, whose residuals are computed one by one
+     * (not as Syy - Sxy^2 / Sxx, which cancels to noise when the line is nearly exact and would give an
+     * exact power law a standard error of 1e-8 instead of 0).
      *
      * @throws IllegalArgumentException with fewer than two points, arrays of different lengths, or a
      *                                  non-finite value
@@ -25,40 +29,34 @@ public record LineFit(int n, double slope, double intercept, double slopeStderr,
         if (n < 2) {
             throw new IllegalArgumentException("a line needs at least two points, not " + n);
         }
-        double mx = 0;
-        double my = 0;
+        double[][] design = new double[n][];
         for (int i = 0; i < n; i++) {
             if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
                 throw new IllegalArgumentException("point " + i + " is not finite: (" + x[i] + ", " + y[i] + ")");
             }
-            mx += x[i];
-            my += y[i];
+            design[i] = new double[] {x[i]};
         }
-        mx /= n;
-        my /= n;
-        double sxx = 0;
-        double sxy = 0;
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            double dx = x[i] - mx;
-            double dy = y[i] - my;
-            sxx += dx * dx;
-            sxy += dx * dy;
-            syy += dy * dy;
-        }
-        if (sxx == 0) {
+        // One width only: the slope is undefined, and QR would return rounding noise rather than say so.
+        if (allEqual(x)) {
             return new LineFit(n, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        double slope = sxy / sxx;
-        double intercept = my - slope * mx;
-        double sse = 0;
-        for (int i = 0; i < n; i++) {
-            double r = y[i] - (intercept + slope * x[i]);
-            sse += r * r;
+        OLSMultipleLinearRegression regression = new OLSMultipleLinearRegression();
+        regression.newSampleData(y, design);
+        double[] beta = regression.estimateRegressionParameters();
+        double stderr = n > 2 ? regression.estimateRegressionParametersStandardErrors()[1] : Double.NaN;
+        // A flat y has no variance to explain (1 - 0/0), whatever rounding leaves in the residuals.
+        double r2 = allEqual(y) ? Double.NaN : regression.calculateRSquared();
+        // + 0.0: QR gives a flat y the slope -0.0, which fits.csv would print with its sign.
+        return new LineFit(n, beta[1] + 0.0, beta[0], stderr, r2);
+    }
+
+    private static boolean allEqual(double[] values) {
+        for (double v : values) {
+            if (v != values[0]) {
+                return false;
+            }
         }
-        double stderr = n > 2 ? Math.sqrt(sse / (n - 2) / sxx) : Double.NaN;
-        double r2 = syy > 0 ? 1 - sse / syy : Double.NaN;
-        return new LineFit(n, slope, intercept, stderr, r2);
+        return true;
     }
 
     /** Degrees of freedom of the residuals, n - 2. */
