@@ -9,14 +9,17 @@ import java.nio.file.Path;
 /**
  * The shared real fixtures (../shared/fixtures beside the repository: files written by transformers and
  * torch), and the one rule for when they are absent. A user's clone does not have them: tests that need
- * them are skipped with a message. CI does: it sets {@code -Dsuperscope.fixtures.required=true}, and then
- * a missing fixture fails the test instead, so a CI run can never pass by skipping.
+ * them are skipped with a message. CI does: it sets the environment variable
+ * {@code SUPERSCOPE_FIXTURES_REQUIRED=true} (or the system property {@code superscope.fixtures.required}),
+ * and then a missing fixture fails the test instead, so a CI run can never pass by skipping.
  */
 public final class Fixtures {
     /** System property naming the fixtures folder (the parent pom sets it from the repository root). */
     public static final String LOCATION_PROPERTY = "superscope.fixtures";
     /** System property that turns a missing fixture from a skip into a failure. */
     public static final String REQUIRED_PROPERTY = "superscope.fixtures.required";
+    /** Environment variable with the same effect (what CI sets: forked test JVMs inherit it). */
+    public static final String REQUIRED_VARIABLE = "SUPERSCOPE_FIXTURES_REQUIRED";
 
     private Fixtures() {
     }
@@ -50,8 +53,8 @@ public final class Fixtures {
         if (present) {
             return;
         }
-        if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
-            fail(message + "; " + REQUIRED_PROPERTY + " is set, so this is a failure, not a skip");
+        if (Boolean.getBoolean(REQUIRED_PROPERTY) || "true".equalsIgnoreCase(System.getenv(REQUIRED_VARIABLE))) {
+            fail(message + "; " + REQUIRED_VARIABLE + " is set, so this is a failure, not a skip");
         }
         assumeTrue(false, message + "; skipping");
     }
