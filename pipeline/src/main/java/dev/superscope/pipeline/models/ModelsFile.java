@@ -58,7 +58,7 @@ public record ModelsFile(Path file, List<Entry> models) {
 
     /** The entries as audit targets. */
     public java.util.List<dev.superscope.pipeline.Target> targets() {
-        return models.stream().map(e -> new dev.superscope.pipeline.Target(e.name(), e.family(), e.location(),
+        return models.stream().map(e -> dev.superscope.pipeline.Target.withLosses(e.name(), e.family(), e.location(),
                 e.loader(), e.losses())).toList();
     }
 
