@@ -4,15 +4,21 @@ import dev.superscope.plugins.compute.Backend;
 import dev.superscope.plugins.compute.BackendProvider;
 import dev.superscope.plugins.compute.BackendSettings;
 import dev.superscope.plugins.compute.ComputePrecision;
+import dev.superscope.plugins.compute.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The PyTorch backend, through DJL: float32 kernels on the CPU or a CUDA GPU. Ranked below the BLAS
- * backend, which is faster on CPUs (bench/RESULTS.md), and the only one that can use a GPU.
+ * backend on a CPU, where that is faster (bench/RESULTS.md), and above it when a CUDA build of libtorch
+ * is on the class path and the machine shows an NVIDIA GPU: it is the only backend that can use one.
  */
 public final class TorchBackendProvider implements BackendProvider {
     /** A class of DJL's PyTorch engine: present when the engine is on the class path. */
     private static final String ENGINE_CLASS = "ai.djl.pytorch.engine.PtEngineProvider";
+    /** DJL's CUDA builds of libtorch, as the native jars name their folders (pytorch/<flavour>/<platform>/). */
+    private static final String[] CUDA_FLAVOURS = {"cu118", "cu121", "cu124", "cu126", "cu128", "cu129"};
 
     @Override
     public String name() {
@@ -26,13 +32,27 @@ public final class TorchBackendProvider implements BackendProvider {
 
     @Override
     public int rank() {
-        return 10;
+        return cudaBuildPresent() && Files.isDirectory(Path.of("/proc/driver/nvidia/gpus")) ? 30 : 10;
+    }
+
+    /** Whether a CUDA build of libtorch is on the class path (found without loading it). */
+    static boolean cudaBuildPresent() {
+        ClassLoader loader = TorchBackendProvider.class.getClassLoader();
+        for (String flavour : CUDA_FLAVOURS) {
+            if (loader.getResource("pytorch/" + flavour + "/linux-x86_64/libtorch.so") != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public Optional<String> unavailableReason(BackendSettings settings) {
         if (settings.precision() == ComputePrecision.BF16) {
             return Optional.of("the torch backend has no bf16 kernels (DJL 0.36 aborts the JVM on bfloat16 arrays)");
+        }
+        if (settings.device() == Device.CUDA && !cudaBuildPresent()) {
+            return Optional.of("--device cuda needs DJL's CUDA build of libtorch (build with -Pcuda; README, \"GPUs\")");
         }
         try {
             Class.forName(ENGINE_CLASS, false, TorchBackendProvider.class.getClassLoader());
