@@ -108,12 +108,12 @@ class CommandsTest {
     /** The example BLOOM loader, built to its own jar, is found through --plugin-path. */
     @Test
     void pluginPathPicksUpTheExampleLoader() throws IOException {
-        Path target = Cli.root().resolve("examples/bloom-loader/target");
+        Path target = Cli.root().resolve("examples/bloom/target");
         Path jar;
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            jar = files.filter(p -> p.getFileName().toString().matches("bloom-loader-.*\\.jar")).findFirst().orElse(null);
+            jar = files.filter(p -> p.getFileName().toString().matches("bloom-architecture-.*\\.jar")).findFirst().orElse(null);
         }
-        assumeTrue(jar != null, "examples/bloom-loader jar not built (run 'mvn verify'); skipping");
+        assumeTrue(jar != null, "examples/bloom jar not built (run 'mvn verify'); skipping");
         Path plugins = Files.createDirectories(tmp.resolve("plugins"));
         Files.copy(jar, plugins.resolve(jar.getFileName()));
 

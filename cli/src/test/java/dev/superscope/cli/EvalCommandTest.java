@@ -277,12 +277,12 @@ class EvalCommandTest {
     /** An architecture without a forward pass (BLOOM, through the example loader plugin). */
     @Test
     void anArchitectureWithoutAForwardPassIsBadInput() throws IOException {
-        Path target = Cli.root().resolve("examples/bloom-loader/target");
+        Path target = Cli.root().resolve("examples/bloom/target");
         Path jar;
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            jar = files.filter(p -> p.getFileName().toString().matches("bloom-loader-.*\\.jar")).findFirst().orElse(null);
+            jar = files.filter(p -> p.getFileName().toString().matches("bloom-architecture-.*\\.jar")).findFirst().orElse(null);
         }
-        assumeTrue(jar != null, "examples/bloom-loader jar not built; skipping");
+        assumeTrue(jar != null, "examples/bloom jar not built; skipping");
         Path dir = Files.createDirectories(tmp.resolve("bloom-tiny"));
         Files.writeString(dir.resolve("config.json"),
                 "{\"model_type\": \"bloom\", \"architectures\": [\"BloomForCausalLM\"], \"hidden_size\": 2, \"n_embed\": 2}");
