@@ -31,8 +31,9 @@ public final class BloomReference {
     }
 
     /**
-     * The logits with the attention probabilities rounded to float32, as transformers'
-     * {@code F.softmax(..., dtype=torch.float32)} leaves them in a float64 model.
+     * The logits with the attention softmax taken in float32, as transformers'
+     * {@code F.softmax(..., dtype=torch.float32)} takes it even in a float64 model (up to the order of
+     * torch's float32 sums).
      */
     static double[][] logitsWithFloat32Softmax(TinyBloom.Spec spec, TinyBloom.Weights weights, long[] ids) {
         BloomReference r = new BloomReference(spec, weights);
@@ -94,14 +95,9 @@ public final class BloomReference {
                     score[j] = alibi[n][j] + dot * invNormFactor;
                     max = Math.max(max, score[j]);
                 }
-                double total = 0;
+                double[] probs = float32Softmax ? softmaxInFloat32(score) : softmax(score, max);
                 for (int j = 0; j <= i; j++) {
-                    score[j] = Math.exp(score[j] - max);
-                    total += score[j];
-                }
-                for (int j = 0; j <= i; j++) {
-                    double p = score[j] / total;
-                    p = float32Softmax ? (float) p : p;
+                    double p = probs[j];
                     for (int c = 0; c < d; c++) {
                         context[i][n * d + c] += p * fused[j][v + c];
                     }
@@ -109,6 +105,39 @@ public final class BloomReference {
             }
         }
         return outputProjection(context, b.denseW(), b.denseB());
+    }
+
+    private static double[] softmax(double[] score, double max) {
+        double[] p = new double[score.length];
+        double total = 0;
+        for (int j = 0; j < score.length; j++) {
+            p[j] = Math.exp(score[j] - max);
+            total += p[j];
+        }
+        for (int j = 0; j < score.length; j++) {
+            p[j] /= total;
+        }
+        return p;
+    }
+
+    /** F.softmax(scores, dtype=torch.float32): the scores cast to float32, every step in float32. */
+    private static double[] softmaxInFloat32(double[] score) {
+        float[] s = new float[score.length];
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < score.length; j++) {
+            s[j] = (float) score[j];
+            max = Math.max(max, s[j]);
+        }
+        float total = 0;
+        for (int j = 0; j < s.length; j++) {
+            s[j] = (float) Math.exp(s[j] - max);
+            total += s[j];
+        }
+        double[] p = new double[s.length];
+        for (int j = 0; j < s.length; j++) {
+            p[j] = s[j] / total;
+        }
+        return p;
     }
 
     /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
+import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.TensorStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,6 +146,49 @@ public final class TinyBloom {
         t.write(dir.resolve("model.safetensors"));
         writeJson(dir.resolve("config.json"), config(spec));
         return new Weights(embeddings, embNormW, embNormB, blocks, finalW, finalB, head);
+    }
+
+    /**
+     * The weights of a BLOOM checkpoint someone else wrote, read from {@code store} under the names
+     * {@code spec} describes (its prefix and whether a head is stored), for {@link BloomReference}.
+     */
+    public static Weights read(TensorStore store, Spec spec) {
+        String p = spec.prefixed() ? "transformer." : "";
+        List<Block> blocks = new ArrayList<>();
+        for (int l = 0; l < spec.layers(); l++) {
+            String b = p + "h." + l + ".";
+            blocks.add(new Block(vector(store, b + "input_layernorm.weight"), vector(store, b + "input_layernorm.bias"),
+                    matrix(store, b + "self_attention.query_key_value.weight"),
+                    vector(store, b + "self_attention.query_key_value.bias"),
+                    matrix(store, b + "self_attention.dense.weight"), vector(store, b + "self_attention.dense.bias"),
+                    vector(store, b + "post_attention_layernorm.weight"),
+                    vector(store, b + "post_attention_layernorm.bias"),
+                    matrix(store, b + "mlp.dense_h_to_4h.weight"), vector(store, b + "mlp.dense_h_to_4h.bias"),
+                    matrix(store, b + "mlp.dense_4h_to_h.weight"), vector(store, b + "mlp.dense_4h_to_h.bias")));
+        }
+        return new Weights(matrix(store, p + "word_embeddings.weight"), vector(store, p + "word_embeddings_layernorm.weight"),
+                vector(store, p + "word_embeddings_layernorm.bias"), blocks, vector(store, p + "ln_f.weight"),
+                vector(store, p + "ln_f.bias"), spec.storeHead() ? matrix(store, "lm_head.weight") : null);
+    }
+
+    private static double[][] matrix(TensorStore store, String name) {
+        Matrix m = store.view(name);
+        float[] v = m.rowsAsFloats(0, (int) m.rows());
+        double[][] out = new double[(int) m.rows()][m.cols()];
+        for (int r = 0; r < out.length; r++) {
+            for (int c = 0; c < m.cols(); c++) {
+                out[r][c] = v[r * m.cols() + c];
+            }
+        }
+        return out;
+    }
+
+    private static double[] vector(TensorStore store, String name) {
+        double[][] m = matrix(store, name);
+        if (m.length != 1) {
+            throw new IllegalArgumentException(name + " is not a vector");
+        }
+        return m[0];
     }
 
     /** config.json in the form of bigscience/bloom-560m's (or bigscience/bloom's, with legacy keys). */
