@@ -44,7 +44,7 @@ public final class BloomForward extends DecoderForward {
                          NDArray ln2w, NDArray ln2b, NDArray upW, NDArray upB, NDArray downW, NDArray downB) {
     }
 
-    private final BloomSettings config;
+    private final BloomSettings bloom;
     private final float[] slopes;
     private final NDArray embeddings;
     private final NDArray embeddingNormW;
@@ -59,26 +59,28 @@ public final class BloomForward extends DecoderForward {
      *
      * @throws BadInputException when the config is unusable or a tensor is missing or misshapen
      */
-    public BloomForward(ModelConfig modelConfig, TensorStore tensors, ForwardSettings settings) {
+    public BloomForward(ModelConfig config, TensorStore tensors, ForwardSettings settings) {
         super("bloom", new Weights(tensors, settings));
         try {
-            config = BloomSettings.of(modelConfig);
-            slopes = Alibi.slopes(config.heads());
-            int width = config.width();
-            String p = weights.has("transformer.word_embeddings.weight") ? "transformer." : "";
-            embeddings = weights.get(weights.firstPresent("word embeddings", p + "word_embeddings.weight"));
+            bloom = BloomSettings.of(config);
+            slopes = Alibi.slopes(bloom.heads());
+            int width = bloom.width();
+            String name = weights.firstPresent("word embeddings", BloomArchitecture.SPEC.embeddingNames()
+                    .toArray(String[]::new));
+            String p = name.substring(0, name.length() - "word_embeddings.weight".length());
+            embeddings = weights.get(name);
             if (embeddings.getShape().dimension() != 2 || embeddings.getShape().get(1) != width) {
-                throw new BadInputException(modelConfig.source(), "hidden size " + width
+                throw new BadInputException(config.source(), "hidden size " + width
                         + " disagrees with word_embeddings of shape " + embeddings.getShape());
             }
             embeddingNormW = weights.get(p + "word_embeddings_layernorm.weight", width);
             embeddingNormB = weights.get(p + "word_embeddings_layernorm.bias", width);
-            declareLayers(p + "h.", config.layers(), this::block);
+            declareLayers(p + "h.", bloom.layers(), this::block);
             finalNormW = weights.get(p + "ln_f.weight", width);
             finalNormB = weights.get(p + "ln_f.bias", width);
-            head = lmHead(modelConfig, true, embeddings, "lm_head.weight");
+            head = lmHead(config, true, embeddings, "lm_head.weight");
             if (head.getShape().dimension() != 2 || head.getShape().get(1) != width) {
-                throw new BadInputException(modelConfig.source(), "hidden size " + width
+                throw new BadInputException(config.source(), "hidden size " + width
                         + " disagrees with lm_head of shape " + head.getShape());
             }
         } catch (RuntimeException e) {
@@ -97,7 +99,7 @@ public final class BloomForward extends DecoderForward {
         String b = layerPrefix(i);
         String a = b + "self_attention.";
         String m = b + "mlp.";
-        long w = config.width();
+        long w = bloom.width();
         return new Block(
                 weights.get(b + "input_layernorm.weight", w), weights.get(b + "input_layernorm.bias", w),
                 weights.get(a + "query_key_value.weight", 3 * w, w), weights.get(a + "query_key_value.bias", 3 * w),
@@ -109,30 +111,30 @@ public final class BloomForward extends DecoderForward {
 
     @Override
     protected NDArray embed(long[] ids) {
-        return Layers.layerNorm(Layers.embed(embeddings, ids), embeddingNormW, embeddingNormB, config.eps());
+        return Layers.layerNorm(Layers.embed(embeddings, ids), embeddingNormW, embeddingNormB, bloom.eps());
     }
 
     @Override
     protected NDArray layer(int layer, NDArray h) {
         Block b = block(layer);
-        NDArray x = Layers.layerNorm(h, b.ln1w(), b.ln1b(), config.eps());
+        NDArray x = Layers.layerNorm(h, b.ln1w(), b.ln1b(), bloom.eps());
         NDArray attention = outputProjection(attention(Layers.linear(x, b.qkvW(), b.qkvB())), b.denseW(), b.denseB());
-        NDArray a = attention.add(config.residualAfterNorm() ? x : h);
-        NDArray y = Layers.layerNorm(a, b.ln2w(), b.ln2b(), config.eps());
+        NDArray a = attention.add(bloom.residualAfterNorm() ? x : h);
+        NDArray y = Layers.layerNorm(a, b.ln2w(), b.ln2b(), bloom.eps());
         NDArray mlp = outputProjection(bloomGelu(Layers.linear(y, b.upW(), b.upB())), b.downW(), b.downB());
-        return mlp.add(config.residualAfterNorm() ? y : a);
+        return mlp.add(bloom.residualAfterNorm() ? y : a);
     }
 
     @Override
     protected NDArray head(NDArray h) {
-        return Layers.linear(Layers.layerNorm(h, finalNormW, finalNormB, config.eps()), head, null);
+        return Layers.linear(Layers.layerNorm(h, finalNormW, finalNormB, bloom.eps()), head, null);
     }
 
     /** Causal self-attention with ALiBi over the fused projection {@code [T, 3 * width]}; {@code [T, width]}. */
     private NDArray attention(NDArray fused) {
         int t = (int) fused.getShape().get(0);
-        int heads = config.heads();
-        int d = config.headDim();
+        int heads = bloom.heads();
+        int d = bloom.headDim();
         NDArray perHead = fused.reshape(t, heads, 3, d);
         NDArray q = perHead.get(":, :, 0, :").transpose(1, 0, 2);
         NDArray k = perHead.get(":, :, 1, :").transpose(1, 0, 2);
@@ -148,7 +150,7 @@ public final class BloomForward extends DecoderForward {
      * sum over {@code pretraining_tp} slices of the input without the bias.
      */
     private NDArray outputProjection(NDArray x, NDArray weight, NDArray bias) {
-        int slices = config.tensorParallelSlices();
+        int slices = bloom.tensorParallelSlices();
         if (slices == 1) {
             return Layers.linear(x, weight, bias);
         }
