@@ -3,7 +3,6 @@ package dev.superscope.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +11,6 @@ import dev.superscope.plugins.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,17 +103,10 @@ class CommandsTest {
         assertFalse(Files.exists(tmp.resolve("out").resolve("models.csv")), "no report for a failed model");
     }
 
-    /** The example BLOOM loader, built to its own jar, is found through --plugin-path. */
+    /** The example BLOOM plugin, built to its own jar, is found through --plugin-path. */
     @Test
-    void pluginPathPicksUpTheExampleLoader() throws IOException {
-        Path target = Cli.root().resolve("examples/bloom-loader/target");
-        Path jar;
-        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            jar = files.filter(p -> p.getFileName().toString().matches("bloom-loader-.*\\.jar")).findFirst().orElse(null);
-        }
-        assumeTrue(jar != null, "examples/bloom-loader jar not built (run 'mvn verify'); skipping");
-        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
-        Files.copy(jar, plugins.resolve(jar.getFileName()));
+    void pluginPathPicksUpTheExampleArchitecture() throws IOException {
+        Path plugins = ExamplePlugin.directory(tmp.resolve("plugins"));
 
         Path dir = Files.createDirectories(tmp.resolve("bloom-tiny"));
         Files.writeString(dir.resolve("config.json"),
@@ -128,7 +119,8 @@ class CommandsTest {
         assertTrue(new ObjectMapper().readTree(without.out()).get("loader").isNull());
         assertTrue(without.err().contains("no loader") && without.err().contains("bloom"), without.err());
         Cli listed = Cli.run("--plugin-path", plugins.toString(), "plugins");
-        assertTrue(listed.out().contains(" bloom "), listed.out());
+        String bloom = listed.out().lines().filter(l -> l.contains(" bloom ")).findFirst().orElse("");
+        assertTrue(bloom.contains("(+ forward)"), "bloom is listed with its forward pass:\n" + listed.out());
         Cli r = Cli.run("--plugin-path", plugins.toString(), "inspect", dir.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());

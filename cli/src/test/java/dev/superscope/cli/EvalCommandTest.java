@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -274,26 +273,19 @@ class EvalCommandTest {
         assertError(2, "good", Cli.run("eval", ckpt, "--text", good.toString(), twin.toString()));
     }
 
-    /** An architecture without a forward pass (BLOOM, through the example loader plugin). */
+    /** An architecture without a forward pass (an audit-only plugin). */
     @Test
     void anArchitectureWithoutAForwardPassIsBadInput() throws IOException {
-        Path target = Cli.root().resolve("examples/bloom-loader/target");
-        Path jar;
-        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            jar = files.filter(p -> p.getFileName().toString().matches("bloom-loader-.*\\.jar")).findFirst().orElse(null);
-        }
-        assumeTrue(jar != null, "examples/bloom-loader jar not built; skipping");
-        Path dir = Files.createDirectories(tmp.resolve("bloom-tiny"));
+        Path dir = Files.createDirectories(tmp.resolve("falcon-tiny"));
         Files.writeString(dir.resolve("config.json"),
-                "{\"model_type\": \"bloom\", \"architectures\": [\"BloomForCausalLM\"], \"hidden_size\": 2, \"n_embed\": 2}");
+                "{\"model_type\": \"falcon\", \"architectures\": [\"FalconForCausalLM\"], \"hidden_size\": 2}");
         new SafetensorsWriter().floats("transformer.word_embeddings.weight", DType.F32, new long[] {3, 2},
                 new float[] {1, 0, 0, 1, 1, 1}).write(dir.resolve("model.safetensors"));
-        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
-        Files.copy(jar, plugins.resolve(jar.getFileName()));
+        Path plugins = AuditOnlyArchitecture.pluginDirectory(tmp.resolve("plugins"));
         Cli r = Cli.run("--plugin-path", plugins.toString(), "eval", dir.toString(), "--text",
                 text("t.txt", TEXT).toString());
         assertError(3, "no forward pass", r);
-        assertTrue(r.err().contains("BloomForCausalLM"), r.err());
+        assertTrue(r.err().contains("FalconForCausalLM") && r.err().contains("falcon-audit-only"), r.err());
     }
 
     private static void assertError(int code, String fragment, Cli r) {

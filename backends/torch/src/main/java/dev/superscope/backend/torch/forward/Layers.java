@@ -113,9 +113,11 @@ public final class Layers {
      * shares each of the {@code kvHeads} key/value heads among {@code heads / kvHeads} consecutive query
      * heads, as transformers' {@code repeat_kv} does.
      *
-     * @param q [heads, T, d]
-     * @param k [kvHeads, T, d]
-     * @param v [kvHeads, T, d]
+     * @param q    [heads, T, d]
+     * @param k    [kvHeads, T, d]
+     * @param v    [kvHeads, T, d]
+     * @param mask any additive term that broadcasts to the scores {@code [heads, T, T]}: the causal mask
+     *             {@code [T, T]}, or the mask plus a per-head position bias such as ALiBi's
      * @return [heads, T, d]
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, double scale) {

@@ -21,9 +21,16 @@ class BloomArchitectureTest {
     private final BloomArchitecture loader = new BloomArchitecture();
 
     @Test
+    void isListedWithItsForwardPass() {
+        assertEquals("bloom", loader.name());
+        assertTrue(loader.hasForwardPass());
+    }
+
+    @Test
     void acceptsBloomConfigsOnly() {
         assertTrue(loader.accepts(new ModelConfig(Map.of("model_type", "bloom"), null)));
         assertTrue(loader.accepts(new ModelConfig(Map.of("architectures", List.of("BloomForCausalLM")), null)));
+        assertTrue(loader.accepts(new ModelConfig(Map.of("architectures", List.of("BloomModel")), null)));
         assertFalse(loader.accepts(new ModelConfig(Map.of("model_type", "gpt2"), null)));
         assertFalse(loader.accepts(new ModelConfig(Map.of(), null)));
     }
@@ -46,17 +53,41 @@ class BloomArchitectureTest {
     }
 
     @Test
-    void aStoredHeadIsUsedAndAnUntiedConfigNeedsOne() {
+    void aStoredHeadIsUsedWhenUntied() {
         Matrix emb = BloomCheckpoints.matrix("word_embeddings.weight", 12, 4, 1);
         Matrix head = BloomCheckpoints.matrix("lm_head.weight", 12, 4, 2);
-        Map<String, Object> untied = new HashMap<>(BloomCheckpoints.config());
-        untied.put("tie_word_embeddings", false);
-        LoadedModel m = loader.load(BloomCheckpoints.checkpoint(untied, emb, head));
+        LoadedModel m = loader.load(BloomCheckpoints.checkpoint(untied(), emb, head));
         assertSame(head, m.unembedding());
         assertFalse(m.tied());
-        BadInputException e = assertThrows(BadInputException.class,
-                () -> loader.load(BloomCheckpoints.checkpoint(untied, emb)));
-        assertTrue(e.getMessage().contains("lm_head.weight"), e.getMessage());
+        assertEquals(List.of(), m.warnings());
+    }
+
+    /** BLOOM ties by default, so an untied config without a head falls back to the embedding, and says so. */
+    @Test
+    void anUntiedConfigWithoutAHeadAnalysesTheEmbeddingWithAWarning() {
+        Matrix emb = BloomCheckpoints.matrix("word_embeddings.weight", 12, 4, 1);
+        LoadedModel m = loader.load(BloomCheckpoints.checkpoint(untied(), emb));
+        assertSame(emb, m.unembedding());
+        assertEquals(1, m.warnings().size(), m.warnings().toString());
+        assertTrue(m.warnings().get(0).contains("tie_word_embeddings false")
+                && m.warnings().get(0).contains("lm_head.weight"), m.warnings().toString());
+    }
+
+    @Test
+    void aStoredHeadThatDiffersFromATiedEmbeddingIsAnalysedWithAWarning() {
+        Matrix emb = BloomCheckpoints.matrix("word_embeddings.weight", 12, 4, 1);
+        Matrix head = BloomCheckpoints.matrix("lm_head.weight", 12, 4, 2);
+        LoadedModel m = loader.load(BloomCheckpoints.checkpoint(BloomCheckpoints.config(), emb, head));
+        assertSame(head, m.unembedding());
+        assertTrue(m.tied());
+        assertEquals(1, m.warnings().size(), m.warnings().toString());
+        assertTrue(m.warnings().get(0).contains("differs from word_embeddings.weight"), m.warnings().toString());
+    }
+
+    private static Map<String, Object> untied() {
+        Map<String, Object> untied = new HashMap<>(BloomCheckpoints.config());
+        untied.put("tie_word_embeddings", false);
+        return untied;
     }
 
     @Test

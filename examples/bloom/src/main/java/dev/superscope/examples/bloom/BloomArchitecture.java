@@ -1,0 +1,33 @@
+package dev.superscope.examples.bloom;
+
+import dev.superscope.plugins.architecture.ArchitectureSpec;
+import dev.superscope.plugins.architecture.SpecArchitecture;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * BLOOM checkpoints ({@code model_type} bloom), as a third party adds an architecture: a spec and a
+ * forward pass. The token embedding is {@code word_embeddings.weight}, under {@code transformer.} when
+ * saved from {@code BloomForCausalLM} and bare when saved from {@code BloomModel} (as the bigscience
+ * repositories are); the LM head is tied to it unless config.json says {@code "tie_word_embeddings":
+ * false}, and a stored {@code lm_head.weight} is analysed when there is one. Finding the tensors and the
+ * tying rules are {@link dev.superscope.plugins.architecture.VocabularyMatrices}'; the forward pass is
+ * {@link BloomForward}.
+ */
+public final class BloomArchitecture extends SpecArchitecture {
+    static final ArchitectureSpec SPEC = new ArchitectureSpec("bloom",
+            Set.of("bloom"),
+            Set.of("BloomForCausalLM", "BloomModel"),
+            List.of("transformer.word_embeddings.weight", "word_embeddings.weight"),
+            List.of("lm_head.weight"),
+            // transformers' BloomConfig reads an older config's n_embed in preference to hidden_size.
+            List.of("n_embed", "hidden_size"),
+            List.of("n_embed", "hidden_size"),
+            true);
+
+    public BloomArchitecture() {
+        // A lambda, not BloomForward::new: the forward pass's classes load only when a pass is asked for.
+        super(SPEC, "BLOOM (model_type bloom): word_embeddings, LM head tied to it; ALiBi forward pass (example plugin)",
+                (config, tensors, settings) -> new BloomForward(config, tensors, settings));
+    }
+}
