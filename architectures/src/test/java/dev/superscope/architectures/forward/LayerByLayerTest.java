@@ -1,5 +1,6 @@
 package dev.superscope.architectures.forward;
 
+import dev.superscope.plugins.ForwardingTensorStore;
 import dev.superscope.backend.torch.forward.DecoderForward;
 import dev.superscope.plugins.architecture.ForwardModel;
 import dev.superscope.plugins.architecture.TokenScores;
@@ -131,45 +132,24 @@ class LayerByLayerTest {
     }
 
     /** A store that tells {@code onRead} the name of every tensor about to be read. */
-    private static final class Watching implements TensorStore {
-        private final TensorStore inner;
+    private static final class Watching extends ForwardingTensorStore {
         private final java.util.function.Consumer<String> onRead;
 
         Watching(TensorStore inner, java.util.function.Consumer<String> onRead) {
-            this.inner = inner;
+            super(inner);
             this.onRead = onRead;
-        }
-
-        @Override
-        public List<TensorInfo> tensors() {
-            return inner.tensors();
-        }
-
-        @Override
-        public Optional<TensorInfo> find(String name) {
-            return inner.find(name);
         }
 
         @Override
         public Matrix matrix(String name) {
             onRead.accept(name);
-            return inner.matrix(name);
+            return super.matrix(name);
         }
 
         @Override
         public Matrix view(String name) {
             onRead.accept(name);
-            return inner.view(name);
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return super.view(name);
         }
     }
 }

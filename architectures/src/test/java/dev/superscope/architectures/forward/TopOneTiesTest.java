@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.plugins.Checkpoint;
+import dev.superscope.plugins.ForwardingTensorStore;
 import dev.superscope.plugins.Matrices;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
@@ -52,35 +53,24 @@ class TopOneTiesTest {
     }
 
     /** A store whose 2-D tensor {@code name} has row {@code to} replaced by a copy of row {@code from}. */
-    private static final class RowCopied implements TensorStore {
-        private final TensorStore inner;
+    private static final class RowCopied extends ForwardingTensorStore {
         private final String name;
         private final int from;
         private final int to;
 
         RowCopied(TensorStore inner, String name, int from, int to) {
-            this.inner = inner;
+            super(inner);
             this.name = name;
             this.from = from;
             this.to = to;
         }
 
         @Override
-        public List<TensorInfo> tensors() {
-            return inner.tensors();
-        }
-
-        @Override
-        public Optional<TensorInfo> find(String n) {
-            return inner.find(n);
-        }
-
-        @Override
         public Matrix matrix(String n) {
             if (!n.equals(name)) {
-                return inner.matrix(n);
+                return super.matrix(n);
             }
-            Matrix original = inner.matrix(n);
+            Matrix original = super.matrix(n);
             int rows = (int) original.rows();
             int cols = original.cols();
             float[] values = original.rowsAsFloats(0, rows);
@@ -90,17 +80,7 @@ class TopOneTiesTest {
 
         @Override
         public Matrix view(String n) {
-            return n.equals(name) ? matrix(n) : inner.view(n);
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return n.equals(name) ? matrix(n) : super.view(n);
         }
     }
 }
