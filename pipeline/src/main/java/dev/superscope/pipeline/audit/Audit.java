@@ -111,12 +111,14 @@ public final class Audit {
             backend.startInBackground(); // loads the backend during the row scan; see StartingBackend
         }
         try {
+            // A model without the matrix asked for fails here, before the step is reported done.
+            List<MatrixKind> kinds = kindsOf(model, target);
             progress.done();
             model.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));
             AnalysisOptions options = settings.analysisOptions();
             Map<MatrixKind, List<AnalysisResult>> byMatrix = new LinkedHashMap<>();
             List<ModelResult> finished = new ArrayList<>();
-            for (MatrixKind kind : kindsOf(model, target)) {
+            for (MatrixKind kind : kinds) {
                 Matrix matrix = settings.rows().apply(model, kind);
                 List<AnalysisResult> results = sameTensorAnalysed(model, kind, byMatrix);
                 if (results == null) {

@@ -95,8 +95,9 @@ public final class Collisions {
         LoadedModel model = resolver.load(target);
         try (StartingBackend backend = new StartingBackend(BackendChoice.choose(resolver.plugins(), compute),
                 compute.backendSettings())) {
-            progress.done();
+            // A model without the matrix asked for fails here, before the step is reported done.
             Matrix matrix = rowSelection.apply(model, kind);
+            progress.done();
             backend.startInBackground();
             progress.start(target.name() + " " + kind.label() + " " + matrix.rows() + " x " + matrix.cols()
                     + ": pairwise scan");
