@@ -74,7 +74,7 @@ public record AnalysisOptions(double tau, int blockRows, int histogramBins, doub
     }
 
     /** The most top pairs a scan keeps: each task of the scan holds this many, so it bounds their memory. */
-    public static final int MAX_TOP_PAIRS = 1_000_000;
+    public static final int MAX_TOP_PAIRS = 100_000;
 
     /** tau 0.5, 4096-row blocks, 200 histogram bins, collapse at |cos| &gt;= 0.99. */
     public static AnalysisOptions defaults() {

@@ -16,9 +16,10 @@ import java.util.OptionalInt;
  * @param padded       per bin, padding rows
  * @param represented  tau x the 90th-percentile norm (numpy's linear percentile), NaN without finite norms
  * @param nonFinite    rows whose norm is not finite (not in any bin)
+ * @param collapseMeasured whether nearest neighbours were known (the pairwise analyzer ran)
  */
 public record NormHistogram(double[] edges, long[] other, long[] collapsed, long[] padded, double represented,
-                            long nonFinite) {
+                            long nonFinite, boolean collapseMeasured) {
 
     /** Bins of the default histogram. */
     public static final int BINS = 60;
@@ -59,7 +60,8 @@ public record NormHistogram(double[] edges, long[] other, long[] collapsed, long
                 other[k]++;
             }
         }
-        return new NormHistogram(edges, other, collapsed, padded, tau * percentile(finite, 90), nonFinite);
+        return new NormHistogram(edges, other, collapsed, padded, tau * percentile(finite, 90), nonFinite,
+                nearestCos != null);
     }
 
     /** Rows counted in some bin. */

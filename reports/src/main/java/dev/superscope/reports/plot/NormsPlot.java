@@ -60,8 +60,10 @@ public final class NormsPlot {
         HistogramStyle.flatBars(renderer, HistogramStyle.ORDINARY, HistogramStyle.COLLAPSED, HistogramStyle.PADDING);
         long collapsedRows = java.util.Arrays.stream(h.collapsed()).sum();
         long paddedRows = java.util.Arrays.stream(h.padded()).sum();
-        String subtitle = String.format(Locale.ROOT, "%s, %s: %d rows, %d collapsed, %d padding%s", model, matrix,
-                h.total(), collapsedRows, paddedRows, h.nonFinite() > 0 ? ", " + h.nonFinite() + " non-finite" : "");
+        String collapsedText = h.collapseMeasured() ? collapsedRows + " collapsed"
+                : "collapsed rows not measured (run the pairwise analyzer)";
+        String subtitle = String.format(Locale.ROOT, "%s, %s: %d rows, %s, %d padding%s", model, matrix,
+                h.total(), collapsedText, paddedRows, h.nonFinite() > 0 ? ", " + h.nonFinite() + " non-finite" : "");
         NumberAxis y = new NumberAxis("rows");
         y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         JFreeChart chart = HistogramStyle.chart("Row norms (" + matrix + ")", subtitle, data, "row norm ||w_i||",

@@ -38,6 +38,17 @@ class GeometryPlotsTest {
         assertEquals(7, h.total());
         // p90 of the sorted finite norms {0, .5, 1, 2, 3, 4, 4} is 4 (position 5.4), tau 0.5: 2.
         assertEquals(2.0, h.represented(), 1e-12);
+        assertTrue(h.collapseMeasured());
+        NormHistogram unknown = NormHistogram.of(norms, null, 0.99, OptionalInt.empty(), 0.5, 4);
+        assertTrue(!unknown.collapseMeasured());
+        assertArrayEquals(new long[] {0, 0, 0, 0}, unknown.collapsed(), "no nearest neighbours: none collapsed");
+        var chart = NormsPlot.chart("m", "unembedding", unknown, 0.99);
+        boolean said = false;
+        for (int t = 0; t < chart.getSubtitleCount(); t++) {
+            said |= chart.getSubtitle(t) instanceof org.jfree.chart.title.TextTitle title
+                    && title.getText().contains("collapsed rows not measured");
+        }
+        assertTrue(said, "the picture says the collapsed rows were not measured");
     }
 
     @Test
