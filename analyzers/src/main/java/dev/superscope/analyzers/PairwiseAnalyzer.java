@@ -1,6 +1,7 @@
 package dev.superscope.analyzers;
 
 import dev.superscope.analyzers.scan.CosineScan;
+import dev.superscope.analyzers.scan.TopPairs;
 import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
@@ -24,11 +25,17 @@ import java.util.Map;
  * valid row with the largest |cos|, ties to the lowest id) and {@code nearest_cos} (that |cos|), NaN for
  * invalid rows; {@code collapsed_rows}, the valid rows whose nearest |cos| is at least
  * {@link AnalysisOptions#collapseThreshold()} (0.99 by default), and {@code collapsed_groups}, the
- * connected groups of two or more rows linked by |cos| at or above it.
+ * connected groups of two or more rows linked by |cos| at or above it, with the per-token column
+ * {@code collapsed_group_id} (the lowest row id of the row's group; NaN for rows in no group), and the
+ * metric {@code collapse_threshold} they were counted at.
+ *
+ * <p>When {@link AnalysisOptions#topPairs()} asks for K pairs, the series {@code top_pairs_first},
+ * {@code top_pairs_second} (row ids, i &lt; j) and {@code top_pairs_cos} (their signed cosine) list the K
+ * pairs of valid rows with the largest |cos|, best first, ties to the lowest (i, j).
  */
 public final class PairwiseAnalyzer implements Analyzer {
     private static final List<String> METRICS = List.of("mean_abs_overlap", "max_abs_overlap", "collapsed_rows",
-            "collapsed_groups");
+            "collapsed_groups", "collapse_threshold");
 
     @Override
     public String name() {
@@ -37,7 +44,8 @@ public final class PairwiseAnalyzer implements Analyzer {
 
     @Override
     public String description() {
-        return "exact O(n^2 m) pairwise cosines in blocks: mean and max |cos|, cosine histogram";
+        return "exact O(n^2 m) pairwise cosines in blocks: mean and max |cos|, cosine histogram, nearest "
+                + "neighbours, collapsed rows and groups";
     }
 
     @Override
@@ -53,7 +61,8 @@ public final class PairwiseAnalyzer implements Analyzer {
                 new Metric("mean_abs_overlap", defined ? scan.sumAbsCosine() / scan.pairs() : Double.NaN),
                 new Metric("max_abs_overlap", defined ? scan.maxAbsCosine() : Double.NaN),
                 new Metric("collapsed_rows", scan.collapsedRows()),
-                new Metric("collapsed_groups", scan.collapsedGroups()));
+                new Metric("collapsed_groups", scan.collapsedGroups()),
+                new Metric("collapse_threshold", context.options().collapseThreshold()));
         int bins = scan.histogram().length;
         double[] counts = new double[bins];
         double[] edges = new double[bins + 1];
@@ -66,6 +75,9 @@ public final class PairwiseAnalyzer implements Analyzer {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("cosine_histogram", counts);
         series.put("cosine_histogram_edges", edges);
+        if (context.options().topPairs() > 0) {
+            putTopPairs(scan, series);
+        }
         Map<String, double[]> perToken = new LinkedHashMap<>();
         double[] nearest = new double[scan.nearest().length];
         for (int i = 0; i < nearest.length; i++) {
@@ -73,6 +85,31 @@ public final class PairwiseAnalyzer implements Analyzer {
         }
         perToken.put("nearest_id", nearest);
         perToken.put("nearest_cos", scan.nearestCosine());
+        perToken.put("collapsed_group_id", ids(scan.collapsedGroup()));
         return new AnalysisResult(name(), metrics, perToken, series);
+    }
+
+    /** Row ids as a column: -1 (none) becomes NaN, an empty cell. */
+    private static double[] ids(int[] ids) {
+        double[] column = new double[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            column[i] = ids[i] < 0 ? Double.NaN : ids[i];
+        }
+        return column;
+    }
+
+    private static void putTopPairs(CosineScan.Result scan, Map<String, double[]> series) {
+        List<TopPairs.Pair> pairs = scan.topPairs();
+        double[] first = new double[pairs.size()];
+        double[] second = new double[pairs.size()];
+        double[] cos = new double[pairs.size()];
+        for (int k = 0; k < pairs.size(); k++) {
+            first[k] = pairs.get(k).first();
+            second[k] = pairs.get(k).second();
+            cos[k] = pairs.get(k).cosine();
+        }
+        series.put("top_pairs_first", first);
+        series.put("top_pairs_second", second);
+        series.put("top_pairs_cos", cos);
     }
 }

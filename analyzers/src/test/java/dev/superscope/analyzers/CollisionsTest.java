@@ -130,6 +130,103 @@ class CollisionsTest extends BackendSuite {
         assertEquals(bruteForceGroups(w, r, 0.99), metric(pairwise, "collapsed_groups"), "groups of collapsed rows");
         // {10, 100, 150}, {200, 201}, {250, 251} and the chain {300, 301, 302}, whose ends meet through 301.
         assertEquals(4, metric(pairwise, "collapsed_groups"));
+        assertEquals(0.99, metric(pairwise, "collapse_threshold"));
+        // Each row's group is named by its lowest row id; rows in no group have none.
+        int[] component = bruteForceComponents(w, r, 0.99);
+        double[] group = pairwise.perToken().get("collapsed_group_id");
+        for (int i = 0; i < N; i++) {
+            assertEquals(component[i] < 0 ? Double.NaN : component[i], group[i], "group of row " + i);
+        }
+        assertEquals(10, group[150]);
+        assertEquals(300, group[302]);
+    }
+
+    /** Per row, the lowest row id of its connected group of two or more rows (|cos| >= threshold), else -1. */
+    private static int[] bruteForceComponents(double[][] w, double[] r, double threshold) {
+        int[] component = new int[N];
+        java.util.Arrays.fill(component, -1);
+        for (int start = 0; start < N; start++) {
+            if (component[start] >= 0 || r[start] == 0) {
+                continue;
+            }
+            List<Integer> members = new ArrayList<>();
+            java.util.ArrayDeque<Integer> stack = new java.util.ArrayDeque<>(List.of(start));
+            component[start] = start;
+            while (!stack.isEmpty()) {
+                int i = stack.pop();
+                members.add(i);
+                for (int j = 0; j < N; j++) {
+                    if (component[j] < 0 && r[j] > 0 && Math.abs(dot(w[i], w[j]) / (r[i] * r[j])) >= threshold) {
+                        component[j] = start;
+                        stack.push(j);
+                    }
+                }
+            }
+            if (members.size() < 2) {
+                component[start] = -1;
+            }
+        }
+        return component;
+    }
+
+    /** Every pair i < j of nonzero rows with its |cos|, by brute force, best first (ties: lowest (i, j)). */
+    private static List<double[]> bruteForcePairs(double[][] w) {
+        List<double[]> pairs = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            for (int j = i + 1; j < N; j++) {
+                double ri = Math.sqrt(dot(w[i], w[i]));
+                double rj = Math.sqrt(dot(w[j], w[j]));
+                if (ri > 0 && rj > 0) {
+                    pairs.add(new double[] {i, j, Math.abs(dot(w[i], w[j]) / (ri * rj))});
+                }
+            }
+        }
+        pairs.sort(java.util.Comparator.comparingDouble((double[] p) -> -p[2]));
+        return pairs;
+    }
+
+    @Test
+    void theTopPairsAreTheBruteForceTopPairsNotJustNearestNeighbours() {
+        Matrix matrix = TestMatrices.of(DType.F32, rows());
+        double[][] w = TestMatrices.decoded(matrix);
+        List<double[]> brute = bruteForcePairs(w);
+        // Rank 40 is well clear of rank 41 in this matrix: no near-tie decides what is kept.
+        int k = 40;
+        assertTrue(brute.get(k - 1)[2] - brute.get(k)[2] > 1e-4, "a clear gap after rank " + k);
+        AnalysisOptions options = new AnalysisOptions(0.5, 64, 50, 0.99, Map.of()).withTopPairs(k);
+        AnalysisResult pairwise = new PairwiseAnalyzer().analyze(matrix, context(options));
+        double[] first = pairwise.series().get("top_pairs_first");
+        double[] second = pairwise.series().get("top_pairs_second");
+        double[] cos = pairwise.series().get("top_pairs_cos");
+        assertEquals(k, first.length);
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        java.util.Set<String> got = new java.util.HashSet<>();
+        for (int p = 0; p < k; p++) {
+            expected.add((int) brute.get(p)[0] + "-" + (int) brute.get(p)[1]);
+            got.add((int) first[p] + "-" + (int) second[p]);
+            assertTrue(first[p] < second[p]);
+            assertEquals(brute.get(p)[2], Math.abs(cos[p]), 1e-6, "rank " + p + " |cos|");
+            if (p > 0) {
+                assertTrue(Math.abs(cos[p]) <= Math.abs(cos[p - 1]), "best first");
+            }
+        }
+        assertEquals(expected, got);
+        // The three exact copies 10 = 100 = 150 come first, in (i, j) order across tiles (blocks of 64 rows);
+        // (100, 150) is a top pair although neither row has the other as its nearest neighbour (both have 10).
+        assertEquals(List.of("10-100", "10-150", "100-150"), List.of((int) first[0] + "-" + (int) second[0],
+                (int) first[1] + "-" + (int) second[1], (int) first[2] + "-" + (int) second[2]));
+        double[] nearest = pairwise.perToken().get("nearest_id");
+        assertEquals(10, nearest[100]);
+        assertEquals(10, nearest[150]);
+        assertTrue(Double.isNaN(pairwise.metric("top_pairs").orElse(Double.NaN)), "a series, not a metric");
+    }
+
+    @Test
+    void withoutATopPairsSettingNoPairsAreListed() {
+        Matrix matrix = TestMatrices.of(DType.F32, rows());
+        AnalysisResult pairwise = new PairwiseAnalyzer().analyze(matrix,
+                context(new AnalysisOptions(0.5, 64, 50, 0.99, Map.of())));
+        assertTrue(!pairwise.series().containsKey("top_pairs_first"));
     }
 
     /** Connected components of two or more rows of the graph linking |cos| >= threshold, by depth-first search. */
@@ -164,12 +261,12 @@ class CollisionsTest extends BackendSuite {
         Matrix matrix = TestMatrices.of(DType.F32, rows());
         RowScan rows = RowScan.of(matrix, 64);
         List<CosineScan.BlockPair> pairs = new ArrayList<>(CosineScan.allPairs(matrix, 64));
-        CosineScan.Result whole = CosineScan.result(rows, CosineScan.scan(matrix, rows, 64, 50, 0.99, backend(), pairs));
+        CosineScan.Result whole = CosineScan.result(rows, CosineScan.scan(matrix, rows, 64, 50, 0.99, 25, backend(), pairs));
         Collections.shuffle(pairs, new Random(5));
         PairStatistics merged = null;
         for (int part = 0; part < 3; part++) {
             List<CosineScan.BlockPair> slice = pairs.subList(part * pairs.size() / 3, (part + 1) * pairs.size() / 3);
-            PairStatistics s = CosineScan.scan(matrix, rows, 64, 50, 0.99, backend(), slice);
+            PairStatistics s = CosineScan.scan(matrix, rows, 64, 50, 0.99, 25, backend(), slice);
             if (merged == null) {
                 merged = s;
             } else {
@@ -186,5 +283,8 @@ class CollisionsTest extends BackendSuite {
         assertArrayEquals(whole.nearestCosine(), split.nearestCosine());
         assertEquals(whole.collapsedRows(), split.collapsedRows());
         assertEquals(whole.collapsedGroups(), split.collapsedGroups());
+        assertArrayEquals(whole.collapsedGroup(), split.collapsedGroup());
+        assertEquals(25, whole.topPairs().size());
+        assertEquals(whole.topPairs(), split.topPairs());
     }
 }

@@ -50,7 +50,7 @@ class ArchitectureSelectionTest {
                     () -> plugins.architectureFor(cp, null));
             assertEquals(dir.resolve("config.json"), e.file());
             assertTrue(e.reason().contains("missing") && e.reason().contains("--loader")
-                    && e.reason().contains("gpt2, gpt_neox, llama, opt"), e.getMessage());
+                    && e.reason().contains("bert, distilbert, gpt2, gpt_neox, llama, opt, roberta"), e.getMessage());
             LoadedModel m = plugins.architectureFor(cp, "gpt2").load(cp);
             assertTrue(m.tied());
             assertEquals(3, m.hiddenSize());

@@ -20,8 +20,9 @@ class BuiltInArchitecturesTest {
     private final Plugins plugins = Plugins.discover(getClass().getClassLoader());
 
     @Test
-    void theFourLoadersAreRegisteredAsServices() {
-        assertEquals(List.of("gpt2", "gpt_neox", "llama", "opt"), List.copyOf(plugins.architectures().keySet()));
+    void theSevenLoadersAreRegisteredAsServices() {
+        assertEquals(List.of("bert", "distilbert", "gpt2", "gpt_neox", "llama", "opt", "roberta"),
+                List.copyOf(plugins.architectures().keySet()));
         for (Architecture l : plugins.architectures().values()) {
             assertFalse(l.description().isBlank(), l.name());
         }
@@ -46,7 +47,11 @@ class BuiltInArchitecturesTest {
                 "qwen2", Map.of("model_type", "qwen2"),
                 "OPTModel", Map.of("architectures", List.of("OPTModel")),
                 "GPTNeoXForCausalLM", Map.of("architectures", List.of("GPTNeoXForCausalLM")),
-                "GPT2LMHeadModel", Map.of("architectures", List.of("GPT2LMHeadModel"))).entrySet()) {
+                "GPT2LMHeadModel", Map.of("architectures", List.of("GPT2LMHeadModel")),
+                "BertForPreTraining", Map.of("architectures", List.of("BertForPreTraining")),
+                "xlm-roberta", Map.of("model_type", "xlm-roberta"),
+                "camembert", Map.of("model_type", "camembert"),
+                "DistilBertModel", Map.of("architectures", List.of("DistilBertModel"))).entrySet()) {
             @SuppressWarnings("unchecked")
             ModelConfig config = new ModelConfig((Map<String, Object>) e.getValue(), Path.of("config.json"));
             assertEquals(1, plugins.architectures().values().stream().filter(l -> l.accepts(config)).count(), e.getKey());
@@ -59,7 +64,7 @@ class BuiltInArchitecturesTest {
                 Path.of("ckpt", "config.json"));
         BadInputException e = assertThrows(BadInputException.class, () -> plugins.architectureFor(bloom));
         assertEquals(Path.of("ckpt", "config.json"), e.file());
-        assertTrue(e.reason().contains("bloom") && e.reason().contains("gpt2, gpt_neox, llama, opt")
+        assertTrue(e.reason().contains("bloom") && e.reason().contains("bert, distilbert, gpt2, gpt_neox, llama, opt, roberta")
                 && e.reason().contains("--plugin-path"), e.getMessage());
     }
 }

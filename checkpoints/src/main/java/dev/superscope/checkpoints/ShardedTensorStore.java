@@ -3,6 +3,7 @@ package dev.superscope.checkpoints;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
+import dev.superscope.plugins.TensorNames;
 import dev.superscope.plugins.TensorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,6 +142,12 @@ public final class ShardedTensorStore implements TensorStore {
         return weightMap.containsKey(name) ? Optional.of(info(name)) : Optional.empty();
     }
 
+    /** Every tensor name the index lists; opens no shard. */
+    @Override
+    public List<String> names() {
+        return List.copyOf(weightMap.keySet());
+    }
+
     /** Whether the index lists {@code name}; opens no shard. */
     @Override
     public boolean contains(String name) {
@@ -185,7 +192,7 @@ public final class ShardedTensorStore implements TensorStore {
     /** The shard that holds {@code name}, after checking that the index lists it and the shard has it. */
     private TensorStore shardHolding(String name) {
         if (!weightMap.containsKey(name)) {
-            throw new BadInputException(index, "lists no tensor \"" + name + "\"");
+            throw new BadInputException(index, TensorNames.absent(name, this));
         }
         info(name);
         return shard(weightMap.get(name));

@@ -24,8 +24,8 @@ public final class TokenizerFiles {
 
     /**
      * The tokenizer files in {@code directory}. The vocabulary size comes from {@code tokenizer.json}
-     * when there is one, else from {@code vocab.json} plus {@code added_tokens.json}; with neither it is
-     * unknown.
+     * when there is one, else from {@code vocab.json} plus {@code added_tokens.json}, else from a WordPiece
+     * {@code vocab.txt} (BERT, DistilBERT: one token per line); with none of them it is unknown.
      *
      * @throws BadInputException when the file that defines the vocabulary is malformed
      */
@@ -33,15 +33,44 @@ public final class TokenizerFiles {
         Optional<Path> tokenizerJson = existing(directory.resolve("tokenizer.json"));
         Optional<Path> vocabJson = existing(directory.resolve("vocab.json"));
         Optional<Path> merges = existing(directory.resolve("merges.txt"));
+        Optional<Path> vocabTxt = existing(directory.resolve("vocab.txt"));
         OptionalInt size;
         if (tokenizerJson.isPresent()) {
             size = vocabSizeOfTokenizerJson(tokenizerJson.get());
         } else if (vocabJson.isPresent()) {
             size = vocabSizeOfVocabJson(vocabJson.get(), existing(directory.resolve("added_tokens.json")));
+        } else if (vocabTxt.isPresent()) {
+            size = vocabSizeOfVocabTxt(vocabTxt.get());
         } else {
             size = OptionalInt.empty();
         }
-        return new TokenizerInfo(size, tokenizerJson, vocabJson, merges);
+        return new TokenizerInfo(size, tokenizerJson, vocabJson, merges, vocabTxt);
+    }
+
+    /**
+     * Token ids defined by a WordPiece {@code vocab.txt}: its line count, as transformers' {@code load_vocab}
+     * counts lines (a last line without a newline counts; an empty line in the middle is a token). Empty
+     * for an empty file.
+     */
+    public static OptionalInt vocabSizeOfVocabTxt(Path vocabTxt) {
+        long lines = 0;
+        boolean open = false;
+        byte[] buffer = new byte[1 << 16];
+        try (java.io.InputStream in = Files.newInputStream(vocabTxt)) {
+            for (int read; (read = in.read(buffer)) > 0; ) {
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                        open = false;
+                    } else {
+                        open = true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(vocabTxt, "cannot be read: " + e.getMessage(), e);
+        }
+        return sizeFrom(lines + (open ? 1 : 0) - 1, vocabTxt);
     }
 
     /**

@@ -54,6 +54,27 @@ class TokenizerFilesTest {
     }
 
     @Test
+    void aWordPieceVocabTxtCountsLinesAsTransformersDoes() throws IOException {
+        Path vocab = dir.resolve("vocab.txt");
+        Files.writeString(vocab, "[PAD]\n[UNK]\n\nthe\n##ing\n");
+        assertEquals(OptionalInt.of(5), TokenizerFiles.vocabSizeOfVocabTxt(vocab), "an empty line is a token");
+        Files.writeString(vocab, "[PAD]\n[UNK]\nthe");
+        assertEquals(OptionalInt.of(3), TokenizerFiles.vocabSizeOfVocabTxt(vocab), "a last line without newline");
+        TokenizerInfo info = TokenizerFiles.read(dir);
+        assertEquals(OptionalInt.of(3), info.vocabSize());
+        assertEquals(Optional.of(vocab), info.vocabTxt());
+        Files.writeString(vocab, "");
+        assertEquals(OptionalInt.empty(), TokenizerFiles.vocabSizeOfVocabTxt(vocab));
+    }
+
+    @Test
+    void theRealBertVocabularyHas30522Ids() {
+        Path vocab = dev.superscope.testing.EncoderCheckpoints.copyVocab(dir.resolve("vocab.txt"));
+        assertEquals(OptionalInt.of(30522), TokenizerFiles.read(dir).vocabSize());
+        assertEquals(Optional.of(vocab), TokenizerFiles.read(dir).vocabTxt());
+    }
+
+    @Test
     void noTokenizerFilesMeansUnknown() {
         assertEquals(TokenizerInfo.none(), TokenizerFiles.read(dir));
     }

@@ -6,7 +6,10 @@ import dev.superscope.plugins.compute.ComputePrecision;
 import dev.superscope.reports.RowSelection;
 import picocli.CommandLine.Option;
 
-/** The options shared by {@code analyze} and {@code run}: which matrices, analyzers and rows, and the arithmetic. */
+/**
+ * The options shared by {@code analyze} and {@code run}: which matrices, analyzers and rows, the thresholds,
+ * and the arithmetic.
+ */
 final class AnalysisSettings {
     @Option(names = "--matrix", paramLabel = "WHICH", defaultValue = "unembedding",
             description = "unembedding (the LM head, default), embedding, or both.")
@@ -25,6 +28,11 @@ final class AnalysisSettings {
             description = "A row is represented when its norm is at least tau x the 90th-percentile norm (default ${DEFAULT-VALUE}).")
     double tau;
 
+    @Option(names = "--collapse-threshold", paramLabel = "COS", defaultValue = "0.99",
+            description = "Rows whose |cos| with another row is at least this count as collapsed onto it "
+                    + "(collapsed_rows, collapsed_groups; pairwise analyzer; default ${DEFAULT-VALUE}).")
+    double collapseThreshold;
+
     @Option(names = "--precision", paramLabel = "float32|bf16", defaultValue = "float32",
             description = "Arithmetic of the products: float32 (default; float64 sums) or bf16 (inputs rounded to "
                     + "bfloat16, float32 accumulation: about twice as fast where the CPU has BF16 dot products; "
@@ -35,6 +43,6 @@ final class AnalysisSettings {
     AuditSettings toAudit(SuperscopeCommand root) {
         ComputeSettings compute = root.compute(ComputePrecision.parse(precision));
         return new AuditSettings(AuditSettings.parseKinds(matrix), AuditSettings.parseAnalyzers(analyzers),
-                RowSelection.parse(rows), tau, compute);
+                RowSelection.parse(rows), tau, compute, collapseThreshold);
     }
 }

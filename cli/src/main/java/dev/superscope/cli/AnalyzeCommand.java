@@ -41,9 +41,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     TargetOptions targetOptions;
 
+    @Mixin
+    TensorOptions tensorOptions;
+
     @Override
     public Integer call() {
-        Target target = targetOptions.target(checkpoint);
+        Target target = tensorOptions.apply(targetOptions.target(checkpoint));
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
         // Asking for one model means measuring it now: its old rows are replaced, the others kept.
         AuditOutcome outcome = new Audit(root.resolver(), settings.toAudit(root), progress)

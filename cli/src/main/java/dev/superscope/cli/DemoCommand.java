@@ -50,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Measure again even when DIR already holds the results.")
     boolean force;
 
+    @Option(names = "--collapse-threshold", paramLabel = "COS", defaultValue = "0.99",
+            description = "|cos| at or above which two rows count as collapsed (default ${DEFAULT-VALUE}).")
+    double collapseThreshold;
+
     @Override
     public Integer call() {
         if (vocab < 2) {
@@ -59,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Target> targets = Demo.write(out, vocab, seed, force, progress);
         AuditSettings settings = new AuditSettings(List.of(MatrixKind.UNEMBEDDING),
                 AuditSettings.parseAnalyzers(AuditSettings.ALL_ANALYZERS), RowSelection.ALL, 0.5,
-                root.compute(ComputePrecision.FLOAT32));
+                root.compute(ComputePrecision.FLOAT32), collapseThreshold);
         AuditOutcome outcome = new Audit(root.resolver(), settings, progress).run(targets, out, force, true);
         return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
     }

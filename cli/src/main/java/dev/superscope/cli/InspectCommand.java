@@ -3,7 +3,9 @@ package dev.superscope.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.superscope.pipeline.tensor.NamedTensor;
 import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Matrix;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code superscope inspect}: what a checkpoint holds and which matrices the loader picks. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show a checkpoint's tensors, dtypes and shapes, the loader detected, n, m and tying.")
+        description = "Show a checkpoint's tensors, dtypes and shapes, the loader detected, n, m and tying "
+                + "(or, with --tensor, the named tensor as a vocabulary matrix).")
 final class InspectCommand implements Callable<Integer> {
     @ParentCommand
     SuperscopeCommand root;
@@ -42,18 +46,32 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--loader", paramLabel = "NAME", description = "Use this loader instead of detecting one.")
     String loaderName;
 
+    @Mixin
+    TensorOptions tensorOptions;
+
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (tensorOptions.tensor != null && loaderName != null) {
+            throw new SuperscopeException(SuperscopeException.USAGE, "name a tensor (--tensor) or a loader (--loader), not both");
+        }
+        if (tensorOptions.transpose && tensorOptions.tensor == null) {
+            throw new SuperscopeException(SuperscopeException.USAGE, "--transpose applies to a tensor named with --tensor");
+        }
         try (Checkpoint ckpt = root.resolver().open(checkpoint)) {
             LoadedModel model = null;
             String whyNoLoader = null;
-            try {
-                model = root.resolver().architectureFor(ckpt, loaderName).load(ckpt);
-            } catch (BadInputException e) {
-                // The tensor list is still worth showing for a checkpoint no loader understands.
-                whyNoLoader = e.getMessage();
+            if (tensorOptions.tensor != null) {
+                // A tensor asked for by name must be there: its absence is the answer, exit 3.
+                model = NamedTensor.load(ckpt, tensorOptions.tensor, tensorOptions.transpose);
+            } else {
+                try {
+                    model = root.resolver().architectureFor(ckpt, loaderName).load(ckpt);
+                } catch (BadInputException e) {
+                    // The tensor list is still worth showing for a checkpoint no loader understands.
+                    whyNoLoader = e.getMessage();
+                }
             }
             Map<String, Object> report = describe(ckpt, model);
             if (json) {
@@ -88,11 +106,13 @@ final class InspectCommand implements Callable<Integer> {
         }
         r.put("tensors", tensors);
         r.put("embedding", model == null ? null : matrix(model.embedding()));
-        r.put("unembedding", model == null ? null : matrix(model.unembedding()));
+        r.put("unembedding", model == null || !model.has(MatrixKind.UNEMBEDDING) ? null : matrix(model.unembedding()));
         r.put("tokenizer_vocab", ckpt.tokenizer().vocabSize().isPresent() ? ckpt.tokenizer().vocabSize().getAsInt() : null);
         if (model != null) {
+            MatrixKind head = model.has(MatrixKind.UNEMBEDDING) ? MatrixKind.UNEMBEDDING : MatrixKind.EMBEDDING;
             r.put("hidden_size", model.hiddenSize());
-            r.put("padded_rows", model.paddedRows(MatrixKind.UNEMBEDDING));
+            r.put("padded_rows", model.paddedRows(head));
+            r.put("no_unembedding", model.noUnembedding());
             r.put("warnings", model.warnings());
         }
         return r;
@@ -107,7 +127,7 @@ final class InspectCommand implements Callable<Integer> {
         return e;
     }
 
-    private static void printText(PrintWriter out, Checkpoint ckpt, LoadedModel model) {
+    private void printText(PrintWriter out, Checkpoint ckpt, LoadedModel model) {
         out.printf("checkpoint    %s%n", ckpt.id());
         out.printf("directory     %s%n", ckpt.directory().toAbsolutePath().normalize());
         out.printf("source        %s%n", ckpt.tensors().describe());
@@ -116,15 +136,20 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("tied          %s%n", model.tied());
             out.printf("hidden size   %d%n", model.hiddenSize());
             for (MatrixKind kind : MatrixKind.values()) {
+                if (!model.has(kind)) {
+                    out.printf("%-13s (none: %s)%n", kind.label(), Main.oneLine(model.noUnembedding()));
+                    continue;
+                }
                 Matrix m = model.matrix(kind);
-                out.printf("%-13s %s  n=%d m=%d %s%n", kind.label(), m.name(), m.rows(), m.cols(), m.dtype());
+                out.printf("%-13s %s  n=%d m=%d %s%s%n", kind.label(), m.name(), m.rows(), m.cols(), m.dtype(),
+                        tensorOptions.transpose ? " (transposed)" : "");
             }
         } else {
             out.printf("loader        (none)%n");
         }
         if (ckpt.tokenizer().vocabSize().isPresent()) {
             int vocab = ckpt.tokenizer().vocabSize().getAsInt();
-            out.printf("tokenizer     %d tokens%s%n", vocab, model == null ? ""
+            out.printf("tokenizer     %d tokens%s%n", vocab, model == null || !model.has(MatrixKind.UNEMBEDDING) ? ""
                     : "; " + model.paddedRows(MatrixKind.UNEMBEDDING) + " padded rows in the LM head");
         } else {
             out.printf("tokenizer     (no tokenizer files)%n");

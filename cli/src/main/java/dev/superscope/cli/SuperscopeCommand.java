@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
                 + "and error rates of the embedding and LM-head matrices against the width m, compared with the "
                 + "1/m prediction of Liu, Liu & Gore (NeurIPS 2025).",
         subcommands = {DemoCommand.class, AnalyzeCommand.class, RunCommand.class, InspectCommand.class,
-                PluginsCommand.class, LogitsCommand.class, EvalCommand.class},
+                CollisionsCommand.class, PluginsCommand.class, LogitsCommand.class, EvalCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:usage error", "3:bad or unsupported input",
                 "4:network failure"})
@@ -55,7 +55,7 @@ public final class SuperscopeCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "missing command: demo, analyze, run, inspect or plugins");
+                "missing command: demo, analyze, run, inspect, collisions or plugins");
     }
 
     boolean debug() {

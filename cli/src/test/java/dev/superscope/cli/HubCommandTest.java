@@ -149,6 +149,22 @@ class HubCommandTest {
         assertTrue(Files.readString(tmp.resolve("out2/models.csv")).contains("m16"));
     }
 
+    /** --tensor on a hub id fetches that tensor alone; a typo names the similar tensors from the header. */
+    @Test
+    void aTensorOfAHubIdByName() throws IOException {
+        Path out = tmp.resolve("out");
+        Cli r = Cli.run("analyze", "org/gpt2-m16", "--tensor", "transformer.wte.weight", "--analyzers", "norms",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String csv = Files.readString(out.resolve("models.csv"));
+        assertTrue(csv.contains(",tensor,unembedding,") && csv.contains("transformer.wte.weight"), csv);
+        long wte = 50257L * 16 * 4;
+        assertTrue(weightBytes.get() >= wte && weightBytes.get() < wte + 10_000, weightBytes.get() + " bytes");
+        Cli typo = Cli.run("inspect", "org/gpt2-m16", "--tensor", "transformer.wpe.weigth");
+        assertEquals(3, typo.code(), typo.err());
+        assertTrue(typo.err().contains("similar: \"transformer.wpe.weight\""), typo.err());
+    }
+
     /** A forward pass over the hub reads every weight, 1-D ones included, and gives the local logits. */
     @Test
     void logitsOfAHubIdMatchTheLocalCheckpoint() throws IOException {

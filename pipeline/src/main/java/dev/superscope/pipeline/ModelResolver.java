@@ -9,6 +9,8 @@ import dev.superscope.checkpoints.hub.HubSettings;
 import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Plugins;
+import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.pipeline.tensor.NamedTensor;
 import dev.superscope.plugins.architecture.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +63,34 @@ public final class ModelResolver {
     /** The architecture named {@code name} (null: the one the checkpoint's config asks for). */
     public Architecture architectureFor(Checkpoint checkpoint, String name) {
         return plugins.architectureFor(checkpoint, name);
+    }
+
+    /**
+     * Opens and loads what {@code target} names: the tensor it names ({@link NamedTensor}), else its
+     * architecture's matrices; closes the checkpoint when loading fails.
+     *
+     * @throws SuperscopeException (usage) when it names a tensor and an architecture, or asks to transpose
+     *                             without naming a tensor
+     */
+    public LoadedModel load(Target target) {
+        if (target.tensor() == null) {
+            if (target.transpose()) {
+                throw new SuperscopeException(SuperscopeException.USAGE, "--transpose applies to a tensor named "
+                        + "with --tensor");
+            }
+            return load(target.location(), target.architecture());
+        }
+        if (target.architecture() != null) {
+            throw new SuperscopeException(SuperscopeException.USAGE, "name a tensor (--tensor) or an architecture"
+                    + " (--loader), not both: a named tensor is analysed without an architecture");
+        }
+        Checkpoint checkpoint = open(target.location());
+        try {
+            return NamedTensor.load(checkpoint, target.tensor(), target.transpose());
+        } catch (RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
     }
 
     /** Opens and loads the model; closes the checkpoint when loading fails. */

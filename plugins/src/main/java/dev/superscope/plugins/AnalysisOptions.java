@@ -15,6 +15,11 @@ public record AnalysisOptions(double tau, int blockRows, int histogramBins, doub
                               Map<String, String> extra) {
     /** The default collapse threshold: rows this close are near copies (untrained or byte-fallback rows). */
     public static final double DEFAULT_COLLAPSE_THRESHOLD = 0.99;
+    /**
+     * The {@link #extra} setting naming how many of the most similar pairs the pairwise scan keeps (the
+     * {@code collisions} listing); absent or 0: none.
+     */
+    public static final String TOP_PAIRS = "top_pairs";
 
     public AnalysisOptions {
         if (!(tau > 0 && tau <= 1)) {
@@ -31,12 +36,45 @@ public record AnalysisOptions(double tau, int blockRows, int histogramBins, doub
             throw new SuperscopeException(SuperscopeException.USAGE, "histogram bins must be positive");
         }
         extra = Map.copyOf(extra);
+        topPairs(extra);
     }
 
     /** These options with the default collapse threshold. */
     public AnalysisOptions(double tau, int blockRows, int histogramBins, Map<String, String> extra) {
         this(tau, blockRows, histogramBins, DEFAULT_COLLAPSE_THRESHOLD, extra);
     }
+
+    /** These options keeping the {@code k} most similar pairs in the pairwise scan. */
+    public AnalysisOptions withTopPairs(int k) {
+        Map<String, String> more = new java.util.HashMap<>(extra);
+        more.put(TOP_PAIRS, Integer.toString(k));
+        return new AnalysisOptions(tau, blockRows, histogramBins, collapseThreshold, more);
+    }
+
+    /** How many of the most similar pairs the pairwise scan keeps ({@link #TOP_PAIRS}; 0 by default). */
+    public int topPairs() {
+        return topPairs(extra);
+    }
+
+    private static int topPairs(Map<String, String> extra) {
+        String value = extra.get(TOP_PAIRS);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int k = Integer.parseInt(value.strip());
+            if (k >= 0 && k <= MAX_TOP_PAIRS) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SuperscopeException(SuperscopeException.USAGE, "the number of top pairs must be a whole number"
+                + " from 0 to " + MAX_TOP_PAIRS + ", not '" + value + "'");
+    }
+
+    /** The most top pairs a scan keeps: each task of the scan holds this many, so it bounds their memory. */
+    public static final int MAX_TOP_PAIRS = 100_000;
 
     /** tau 0.5, 4096-row blocks, 200 histogram bins, collapse at |cos| &gt;= 0.99. */
     public static AnalysisOptions defaults() {

@@ -39,6 +39,14 @@ public final class Matrices {
         return new BufferMatrix(name, DType.F32, rows, cols, b);
     }
 
+    /**
+     * {@code stored} (m x n) read as n x m, for a vocabulary matrix saved transposed: each block of rows is
+     * gathered from the stored columns, streaming the stored rows, never holding the whole matrix.
+     */
+    public static Matrix transposed(Matrix stored) {
+        return new TransposedMatrix(stored);
+    }
+
     /** Throws unless rows {@code first .. first+count-1} lie inside {@code m}. */
     public static void checkBlock(Matrix m, long first, int count) {
         if (first < 0 || count < 0 || first > m.rows() - count) {

@@ -12,6 +12,14 @@ public interface TensorStore extends AutoCloseable {
     /** Every tensor, in a stable order (sorted by name). */
     List<TensorInfo> tensors();
 
+    /**
+     * Every tensor's name, sorted; for suggestions when a name is not found. The default lists
+     * {@link #tensors()}; a store that knows its names more cheaply (a shard index) overrides it.
+     */
+    default List<String> names() {
+        return tensors().stream().map(TensorInfo::name).toList();
+    }
+
     /** The tensor called {@code name}, if present. */
     Optional<TensorInfo> find(String name);
 
@@ -37,7 +45,7 @@ public interface TensorStore extends AutoCloseable {
      */
     default Matrix view(String name) {
         TensorInfo info = find(name).orElseThrow(() -> new BadInputException(null,
-                describe() + ": no tensor named \"" + name + "\""));
+                describe() + ": " + TensorNames.absent(name, this)));
         if (info.rank() == 2) {
             return matrix(name);
         }

@@ -28,9 +28,10 @@ import org.apache.commons.csv.CSVRecord;
  *
  * <p>Column order, which other tools rely on: the eight identity columns ({@link #IDENTITY_COLUMNS}), the
  * metrics of the design ({@link #CORE_METRICS}, always present, empty when not measured), the further
- * identity columns ({@link #EXTRA_COLUMNS}), then every other metric any row has (e.g. a future
- * {@code loss_<dataset>}), sorted by name. Doubles are written so that they read back identically, NaN as
- * an empty cell, counts ({@code *_rows}, {@code *_count}) as integers.
+ * identity columns ({@link #EXTRA_COLUMNS}), then every other metric any row has (e.g.
+ * {@code loss_<dataset>}, and the pairwise analyzer's {@code collapse_threshold}, {@code collapsed_groups},
+ * {@code collapsed_rows}), sorted by name. Doubles are written so that they read back identically, NaN as
+ * an empty cell, counts ({@code *_rows}, {@code *_count}, {@code *_groups}) as integers.
  */
 public final class ModelsCsv {
 
@@ -62,9 +63,9 @@ public final class ModelsCsv {
         return NOT_METRICS.contains(name);
     }
 
-    /** True for metrics written as integers: row counts. */
+    /** True for metrics written as integers: counts of rows and of groups of rows. */
     public static boolean isCountMetric(String name) {
-        return name.endsWith("_rows") || name.endsWith("_count");
+        return name.endsWith("_rows") || name.endsWith("_count") || name.endsWith("_groups");
     }
 
     /** The header for these rows, in contract order. */

@@ -17,16 +17,22 @@ public final class SummaryTable {
 
     /**
      * Formats the rows as an aligned table: {@code model, matrix, n, m, msq_overlap, 1/m, msq*m, m_eff,
-     * frac_repr}, plus {@code decode_err} when any row has a decode error rate. Numbers have four
+     * frac_repr}, plus {@code decode_err} when any row has a decode error rate and {@code collapsed} (rows
+     * whose nearest neighbour is a near copy, {@code collapsed_rows}, with the groups they form) when any
+     * row has it. Numbers have four
      * significant digits; a missing value is {@code -}. Ends with a newline; empty input gives only the
      * header.
      */
     public static String format(List<ModelResult> rows) {
         boolean decode = rows.stream().anyMatch(r -> r.has("decode_error_rate"));
+        boolean collapsed = rows.stream().anyMatch(r -> r.has("collapsed_rows"));
         List<String> header = new ArrayList<>(
                 List.of("model", "matrix", "n", "m", "msq_overlap", "1/m", "msq*m", "m_eff", "frac_repr"));
         if (decode) {
             header.add("decode_err");
+        }
+        if (collapsed) {
+            header.add("collapsed");
         }
         List<String[]> lines = new ArrayList<>();
         lines.add(header.toArray(new String[0]));
@@ -40,9 +46,23 @@ public final class SummaryTable {
             if (decode) {
                 cells.add(num(r.metric("decode_error_rate")));
             }
+            if (collapsed) {
+                cells.add(collapsedCell(r));
+            }
             lines.add(cells.toArray(new String[0]));
         }
         return align(lines, 2);
+    }
+
+    /** {@code 260 in 3 groups}: the collapsed rows and their groups, or {@code -} when not measured. */
+    private static String collapsedCell(ModelResult r) {
+        if (!r.has("collapsed_rows")) {
+            return "-";
+        }
+        String rowsCell = Cells.count(r.metric("collapsed_rows"));
+        double groups = r.metric("collapsed_groups");
+        return Double.isNaN(groups) ? rowsCell
+                : rowsCell + " in " + Cells.count(groups) + (groups == 1 ? " group" : " groups");
     }
 
     /**

@@ -26,6 +26,11 @@ import org.apache.commons.csv.CSVPrinter;
  * rows at or beyond the tokenizer's vocabulary. A column shorter than the file (the tokenizer's rows
  * only, {@code --rows tokenizer}) leaves its remaining cells empty; NaN is an empty cell.
  *
+ * <p>Columns named {@code *_id} hold row ids and are written as integers ({@code 123}, not {@code 123.0}).
+ * Each id column naming another token, {@code <matrix>_nearest_id} and {@code <matrix>_decode_winner_id},
+ * is followed by that token's text, {@code <matrix>_nearest_token} and {@code <matrix>_decode_winner_token}
+ * (empty without a tokenizer, or for a padding row).
+ *
  * <p>Rows are streamed to the file; nothing but the analyzers' arrays is held.
  */
 public final class TokensCsv {
@@ -41,11 +46,27 @@ public final class TokensCsv {
         return outDir.resolve(DIRECTORY).resolve(FileNames.safe(model) + ".csv");
     }
 
+    /** Per-token id columns that name another token, whose text follows them in a column of its own. */
+    static final List<String> TOKEN_ID_COLUMNS = List.of("nearest_id", "decode_winner_id");
+
     /** The header {@link #write} would use for these results. */
     public static List<String> columns(Map<MatrixKind, List<AnalysisResult>> byMatrix) {
         List<String> columns = new ArrayList<>(List.of("id", "token", "padded"));
-        columns.addAll(perTokenColumns(byMatrix).keySet());
+        for (String name : perTokenColumns(byMatrix).keySet()) {
+            columns.add(name);
+            tokenColumnFor(name).ifPresent(columns::add);
+        }
         return columns;
+    }
+
+    /** The text column that follows {@code column} ({@code unembedding_nearest_token} after {@code unembedding_nearest_id}). */
+    static java.util.Optional<String> tokenColumnFor(String column) {
+        for (String idColumn : TOKEN_ID_COLUMNS) {
+            if (column.endsWith("_" + idColumn)) {
+                return java.util.Optional.of(column.substring(0, column.length() - "_id".length()) + "_token");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**
@@ -90,26 +111,52 @@ public final class TokensCsv {
                         + " has " + c.getValue().length + " values for " + rows + " rows");
             }
         }
+        List<String> header = new ArrayList<>(List.of("id", "token", "padded"));
+        List<Cell> cells = new ArrayList<>();
+        for (Map.Entry<String, double[]> c : columns.entrySet()) {
+            header.add(c.getKey());
+            boolean ids = c.getKey().endsWith("_id");
+            cells.add(i -> i < c.getValue().length ? (ids ? Cells.count(c.getValue()[i]) : Cells.number(c.getValue()[i])) : "");
+            if (tokenColumnFor(c.getKey()).isPresent()) {
+                header.add(tokenColumnFor(c.getKey()).get());
+                cells.add(i -> i < c.getValue().length ? tokenText(c.getValue()[i], rows, token, tokenizerVocab) : "");
+            }
+        }
         AtomicFiles.writeText(file, out -> {
             CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180);
-            List<String> header = new ArrayList<>(List.of("id", "token", "padded"));
-            header.addAll(columns.keySet());
             printer.printRecord(header);
-            double[][] arrays = columns.values().toArray(new double[0][]);
             for (int i = 0; i < rows; i++) {
-                boolean padded = tokenizerVocab.isPresent() && i >= tokenizerVocab.getAsInt();
+                boolean padded = isPadding(i, tokenizerVocab);
                 // Padding rows have no token: the tokenizer is not asked about ids it does not define.
                 String text = token == null || padded ? null : token.apply(i);
                 printer.print(i);
                 printer.print(text == null ? "" : text);
                 printer.print(padded);
-                for (double[] a : arrays) {
-                    printer.print(i < a.length ? Cells.number(a[i]) : "");
+                for (Cell cell : cells) {
+                    printer.print(cell.at(i));
                 }
                 printer.println();
             }
             printer.flush();
         });
+    }
+
+    /** One column's cell in row {@code i}. */
+    private interface Cell {
+        String at(int i);
+    }
+
+    private static boolean isPadding(long id, OptionalInt tokenizerVocab) {
+        return tokenizerVocab.isPresent() && id >= tokenizerVocab.getAsInt();
+    }
+
+    /** The text of the token a per-token id names; empty for none, a padding row or no tokenizer. */
+    private static String tokenText(double id, int rows, IntFunction<String> token, OptionalInt tokenizerVocab) {
+        if (token == null || Double.isNaN(id) || id < 0 || id >= rows || isPadding((long) id, tokenizerVocab)) {
+            return "";
+        }
+        String text = token.apply((int) id);
+        return text == null ? "" : text;
     }
 
     /**

@@ -75,6 +75,20 @@ class ModelsCsvTest {
     }
 
     @Test
+    void collapsedRowsAndGroupsAreCountsAmongTheSortedOtherMetrics() throws IOException {
+        ModelResult r = Rows.row("a", "f", "unembedding", 16, "collapsed_rows", 260.0, "collapsed_groups", 3.0,
+                "collapse_threshold", 0.99, "loss_pile", 3.5);
+        List<String> columns = ModelsCsv.columns(List.of(r));
+        int source = columns.indexOf("source");
+        assertEquals(List.of("collapse_threshold", "collapsed_groups", "collapsed_rows", "loss_pile"),
+                columns.subList(source + 1, columns.size()), "after the documented extras, sorted");
+        Map<String, String> cells = firstRow(print(List.of(r)));
+        assertEquals("260", cells.get("collapsed_rows"));
+        assertEquals("3", cells.get("collapsed_groups"));
+        assertEquals("0.99", cells.get("collapse_threshold"));
+    }
+
+    @Test
     void roundTripKeepsAwkwardNamesAndEveryBitOfEveryNumber() throws IOException {
         Random random = new Random(42);
         List<ModelResult> rows = new ArrayList<>();

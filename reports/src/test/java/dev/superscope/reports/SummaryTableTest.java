@@ -41,4 +41,20 @@ class SummaryTableTest {
         assertTrue(lines[2].endsWith("-"));
         assertEquals(1, SummaryTable.format(List.of()).split("\n").length);
     }
+
+    @Test
+    void collapsedRowsAndTheirGroupsAreShownWhenMeasured() {
+        java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("collapsed_rows", 260.0);
+        metrics.put("collapsed_groups", 3.0);
+        ModelResult measured = Rows.row("a", "f", "unembedding", 8, "msq_overlap", 0.125).withMetrics(metrics);
+        ModelResult one = Rows.row("b", "f", "unembedding", 8, "collapsed_rows", 2.0)
+                .withMetrics(java.util.Map.of("collapsed_rows", 2.0, "collapsed_groups", 1.0));
+        String table = SummaryTable.format(java.util.List.of(measured, one, Rows.row("c", "f", "embedding", 8, "msq_overlap", 0.1)));
+        String[] lines = table.split("\n");
+        assertTrue(lines[0].endsWith("collapsed"), lines[0]);
+        assertTrue(lines[1].endsWith("260 in 3 groups"), lines[1]);
+        assertTrue(lines[2].endsWith("2 in 1 group"), lines[2]);
+        assertTrue(lines[3].endsWith("-"), lines[3]);
+    }
 }

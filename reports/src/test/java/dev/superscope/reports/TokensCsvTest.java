@@ -72,6 +72,34 @@ class TokensCsvTest {
     }
 
     @Test
+    void idColumnsAreIntegersAndTheTokensTheyNameFollowThem() throws IOException {
+        String[] tokens = {"a", "b", "c", "d"};
+        Map<String, double[]> pairwise = new LinkedHashMap<>();
+        pairwise.put("nearest_id", new double[] {2, 0, 0, 5, Double.NaN});
+        pairwise.put("nearest_cos", new double[] {0.5, 0.25, 0.5, 0.125, Double.NaN});
+        pairwise.put("collapsed_group_id", new double[] {Double.NaN, Double.NaN, Double.NaN, 3, Double.NaN});
+        Map<String, double[]> decode = new LinkedHashMap<>();
+        decode.put("decode_winner_id", new double[] {0, 0, 2, 3, Double.NaN});
+        decode.put("decode_margin", new double[] {1.5, -0.5, 2, 1, Double.NaN});
+        Map<MatrixKind, List<AnalysisResult>> byMatrix = Map.of(MatrixKind.UNEMBEDDING, List.of(
+                new AnalysisResult("pairwise", List.of(), pairwise, Map.of()),
+                new AnalysisResult("decode-error", List.of(), decode, Map.of())));
+        Path file = TokensCsv.fileFor(dir, "m");
+        // Rows 4 and 5: padding (4 tokens, 6 rows); row 3's nearest is the padding row 5, which has no text.
+        TokensCsv.write(file, 6, i -> tokens[i], OptionalInt.of(4), byMatrix);
+        List<CSVRecord> records = read(file);
+        assertEquals(List.of("id", "token", "padded", "unembedding_nearest_id", "unembedding_nearest_token",
+                "unembedding_nearest_cos", "unembedding_collapsed_group_id", "unembedding_decode_winner_id",
+                "unembedding_decode_winner_token", "unembedding_decode_margin"), records.get(0).toList());
+        assertEquals(TokensCsv.columns(byMatrix), records.get(0).toList());
+        assertEquals(List.of("0", "a", "false", "2", "c", "0.5", "", "0", "a", "1.5"), records.get(1).toList());
+        assertEquals(List.of("1", "b", "false", "0", "a", "0.25", "", "0", "a", "-0.5"), records.get(2).toList());
+        assertEquals(List.of("3", "d", "false", "5", "", "0.125", "3", "3", "d", "1.0"), records.get(4).toList());
+        assertEquals(List.of("4", "", "true", "", "", "", "", "", "", ""), records.get(5).toList());
+        assertEquals(List.of("5", "", "true", "", "", "", "", "", "", ""), records.get(6).toList());
+    }
+
+    @Test
     void withoutATokenizerTokensAreEmptyAndNothingIsPadding() throws IOException {
         LoadedModel model = Rows.loaded(5, 3, true, OptionalInt.empty());
         Path file = TokensCsv.fileFor(dir, "tiny");

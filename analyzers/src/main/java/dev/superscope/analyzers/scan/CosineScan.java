@@ -54,11 +54,14 @@ public final class CosineScan {
      * @param collapseThreshold |cos| at or above which rows count as collapsed onto one another
      * @param collapsedRows   valid rows whose nearest |cos| reaches the threshold
      * @param collapsedGroups groups of two or more rows linked by |cos| at or above the threshold
+     * @param collapsedGroup  per row: its group's lowest row id, -1 when the row is in no group
+     * @param topPairs        the most similar pairs by |cos|, best first (as many as were asked for)
      */
     public record Result(long rows, long validRows, long nonFiniteRows, long zeroRows, double sumAbsCosine,
                          double maxAbsCosine, long[] histogram, long decodeErrors, double[] decodeError,
                          int[] decodeWinner, double[] decodeMargin, int[] nearest, double[] nearestCosine,
-                         double collapseThreshold, long collapsedRows, long collapsedGroups) {
+                         double collapseThreshold, long collapsedRows, long collapsedGroups, int[] collapsedGroup,
+                         List<TopPairs.Pair> topPairs) {
         /** Pairs i &lt; j of valid rows. */
         public long pairs() {
             return validRows * (validRows - 1) / 2;
@@ -101,7 +104,13 @@ public final class CosineScan {
      */
     public static Result run(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
                              Backend backend) {
-        PairStatistics stats = scan(matrix, rows, blockRows, bins, collapseThreshold, backend,
+        return run(matrix, rows, blockRows, bins, collapseThreshold, 0, backend);
+    }
+
+    /** As {@link #run(Matrix, RowScan, int, int, double, Backend)}, keeping the {@code topPairs} most similar pairs. */
+    public static Result run(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
+                             int topPairs, Backend backend) {
+        PairStatistics stats = scan(matrix, rows, blockRows, bins, collapseThreshold, topPairs, backend,
                 allPairs(matrix, blockRows), CACHE_BYTES);
         return result(rows, stats);
     }
@@ -112,19 +121,30 @@ public final class CosineScan {
      */
     public static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins,
                                       double collapseThreshold, Backend backend, List<BlockPair> pairs) {
-        return scan(matrix, rows, blockRows, bins, collapseThreshold, backend, pairs, CACHE_BYTES);
+        return scan(matrix, rows, blockRows, bins, collapseThreshold, 0, backend, pairs, CACHE_BYTES);
     }
 
-    /** As {@link #scan(Matrix, RowScan, int, int, double, Backend, List)}, keeping unit rows only when they fit in {@code cacheBytes}. */
+    /** As {@link #scan(Matrix, RowScan, int, int, double, Backend, List)}, keeping the {@code topPairs} most similar pairs. */
+    public static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins,
+                                      double collapseThreshold, int topPairs, Backend backend, List<BlockPair> pairs) {
+        return scan(matrix, rows, blockRows, bins, collapseThreshold, topPairs, backend, pairs, CACHE_BYTES);
+    }
+
+    /** As {@link #scan(Matrix, RowScan, int, int, double, int, Backend, List)}, keeping unit rows only when they fit in {@code cacheBytes}. */
     static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
                                Backend backend, List<BlockPair> pairs, long cacheBytes) {
+        return scan(matrix, rows, blockRows, bins, collapseThreshold, 0, backend, pairs, cacheBytes);
+    }
+
+    private static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
+                                       int topPairs, Backend backend, List<BlockPair> pairs, long cacheBytes) {
         if (matrix.rows() > Integer.MAX_VALUE - 8) {
             throw new BadInputException(null, "matrix " + matrix.name() + " has " + matrix.rows()
                     + " rows; pairwise scans support at most " + (Integer.MAX_VALUE - 8));
         }
         int n = (int) matrix.rows();
         int tile = tileRows(blockRows);
-        PairStatistics stats = new PairStatistics(n, bins, collapseThreshold);
+        PairStatistics stats = new PairStatistics(n, bins, collapseThreshold, topPairs);
         CosineTileKernel kernel = new CosineTileKernel(stats);
         RowBlocks blocks = new RowBlocks(matrix, tile, (long) tile * matrix.cols());
         List<BlockPair> ordered = new ArrayList<>(pairs);
@@ -206,7 +226,7 @@ public final class CosineScan {
         }
         return new Result(n, rows.validRows(), rows.nonFiniteRows(), rows.zeroRows(), stats.sumAbsCosine(),
                 stats.maxAbsCosine(), stats.histogram(), errors, flags, winner, margin, nearest, nearestCos,
-                stats.collapseThreshold(), collapsed, groups);
+                stats.collapseThreshold(), collapsed, groups, group, stats.topPairs());
     }
 
     private static String firstLine(RuntimeException e) {

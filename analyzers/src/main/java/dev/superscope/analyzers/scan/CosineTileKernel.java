@@ -22,7 +22,9 @@ import java.util.stream.IntStream;
  *   way as its competitors' (like the reference's w_i . u_i), so that a row duplicated exactly ties with
  *   its copy instead of losing to float32 rounding of |u_i|;</li>
  *   <li>nearest neighbours: each row's largest |cos| with another row and its id;</li>
- *   <li>collapsed rows: every pair with |cos| at or above the threshold is linked.</li>
+ *   <li>collapsed rows: every pair with |cos| at or above the threshold is linked;</li>
+ *   <li>top pairs: each task keeps its own K best pairs (only pairs at or above the kept pairs' floor,
+ *   which starts at the scan's floor so far, are offered), merged into the scan's after the tile.</li>
  * </ul>
  * Candidates are visited in increasing id within a tile row and a kept candidate must be strictly
  * better, so ties go to the lowest id here as in {@link PairStatistics#merge}.
@@ -141,6 +143,7 @@ final class CosineTileKernel {
             for (int k = 0; k < bins; k++) {
                 stats.histogram[k] += part.histogram[k] + part.histogram2[k];
             }
+            stats.topPairs.merge(part.top);
             for (int e = 0; e < part.linkCount; e += 2) {
                 stats.link(part.links[e], part.links[e + 1]);
             }
@@ -174,8 +177,13 @@ final class CosineTileKernel {
         int rowNearAt;
         int[] links = new int[16];
         int linkCount;
+        /** This task's best pairs, and the |cos| below which a pair cannot make the scan's best. */
+        final TopPairs top;
+        float topFloor;
 
         Partial(int columns, int rowLength) {
+            top = new TopPairs(stats.topPairs.capacity());
+            topFloor = stats.topPairs.floor();
             row = new float[rowLength];
             colBest = new float[columns];
             colBestAt = new int[columns];
@@ -240,6 +248,12 @@ final class CosineTileKernel {
                 if (ab >= threshold) {
                     link(rowId, columnRows[j + 1]);
                 }
+                if (aa >= topFloor) {
+                    offerTop(rowId, columnRows[j], a);
+                }
+                if (ab >= topFloor) {
+                    offerTop(rowId, columnRows[j + 1], b);
+                }
             }
             if (j < to) {
                 float a = c[j];
@@ -259,6 +273,9 @@ final class CosineTileKernel {
                 if (aa >= threshold) {
                     link(rowId, columnRows[j]);
                 }
+                if (aa >= topFloor) {
+                    offerTop(rowId, columnRows[j], a);
+                }
             }
             sumAbs += s0 + s1;
             maxAbs = mx;
@@ -266,6 +283,12 @@ final class CosineTileKernel {
             rowBestAt = rbAt;
             rowNear = rn;
             rowNearAt = rnAt;
+        }
+
+        /** Offers the pair (i, j) to this task's best pairs and raises the floor as they fill. */
+        private void offerTop(int i, int j, float cosine) {
+            top.offer(i, j, cosine);
+            topFloor = Math.max(topFloor, top.floor());
         }
 
         /** Remembers the pair of rows {@code a}, {@code b} for linking once the tile is done. */

@@ -16,7 +16,8 @@ import java.util.Arrays;
  *   <li>per row i, its nearest other row: the largest |cos_ij| ({@link #nearestAbsCosine},
  *       {@link #nearestId});</li>
  *   <li>collapsed rows: a union-find forest linking every pair with |cos| at or above a threshold, whose
- *       components are the groups of rows that collapsed onto one another.</li>
+ *       components are the groups of rows that collapsed onto one another;</li>
+ *   <li>the K most similar pairs by |cos| ({@link TopPairs}; K = 0 unless a listing asked for them).</li>
  * </ul>
  * Ties go to the lowest row id, in a pass as in a merge, so the result does not depend on how the pairs
  * were split.
@@ -35,9 +36,16 @@ public final class PairStatistics implements Serializable {
     final float[] nearestAbs;
     final int[] nearestId;
     private final int[] parent;
+    final TopPairs topPairs;
 
-    /** Nothing seen yet, for a matrix of {@code rows} rows. */
+    /** Nothing seen yet, for a matrix of {@code rows} rows, keeping no top pairs. */
     public PairStatistics(int rows, int bins, double collapseThreshold) {
+        this(rows, bins, collapseThreshold, 0);
+    }
+
+    /** Nothing seen yet, for a matrix of {@code rows} rows, keeping the {@code topPairs} most similar pairs. */
+    public PairStatistics(int rows, int bins, double collapseThreshold, int topPairs) {
+        this.topPairs = new TopPairs(topPairs);
         this.bins = bins;
         this.collapseThreshold = (float) collapseThreshold;
         this.histogram = new long[bins];
@@ -107,6 +115,11 @@ public final class PairStatistics implements Serializable {
         return nearestId[i];
     }
 
+    /** The most similar pairs seen, best first (as many as were asked for, or fewer). */
+    public java.util.List<TopPairs.Pair> topPairs() {
+        return topPairs.sorted();
+    }
+
     /** Offers row {@code i} the competitor {@code j} with {@code score}: kept if higher, or equal from a lower id. */
     void offerCompetitor(int i, float score, int j) {
         if (score > competitorScore[i] || score == competitorScore[i] && j < competitorId[i]) {
@@ -157,9 +170,11 @@ public final class PairStatistics implements Serializable {
 
     /** Adds {@code other}'s pairs to these (both over the same matrix, bins and threshold). */
     public void merge(PairStatistics other) {
-        if (other.rows() != rows() || other.bins != bins || other.collapseThreshold != collapseThreshold) {
+        if (other.rows() != rows() || other.bins != bins || other.collapseThreshold != collapseThreshold
+                || other.topPairs.capacity() != topPairs.capacity()) {
             throw new IllegalArgumentException("statistics of different scans cannot be merged");
         }
+        topPairs.merge(other.topPairs);
         sumAbs += other.sumAbs;
         maxAbs = Math.max(maxAbs, other.maxAbs);
         for (int k = 0; k < bins; k++) {

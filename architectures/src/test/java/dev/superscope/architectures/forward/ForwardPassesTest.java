@@ -59,7 +59,7 @@ class ForwardPassesTest {
                     c.tensors(), c.tokenizer());
             BadInputException e = assertThrows(BadInputException.class,
                     () -> Forwards.detected(bloom));
-            assertTrue(e.getMessage().contains("BloomForCausalLM") && e.getMessage().contains("gpt2, gpt_neox, llama, opt"),
+            assertTrue(e.getMessage().contains("BloomForCausalLM") && e.getMessage().contains("gpt2, gpt_neox, llama, opt, roberta"),
                     e.getMessage());
             assertEquals(SuperscopeException.BAD_INPUT, e.exitCode());
         }

@@ -40,7 +40,8 @@ import java.util.stream.Stream;
 public final class HubCheckpoints {
     /** Whole files fetched when the repository has them: small, and what loaders and tokenizers read. */
     static final List<String> SMALL_FILES = List.of("config.json", "generation_config.json", "tokenizer.json",
-            "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json", "added_tokens.json");
+            "tokenizer_config.json", "vocab.json", "merges.txt", "vocab.txt", "special_tokens_map.json",
+            "added_tokens.json");
     private static final long SMALL_FILE_CAP = 64L << 20;
     private static final List<String> STANDARD_WEIGHTS = List.of("model.safetensors",
             "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json");

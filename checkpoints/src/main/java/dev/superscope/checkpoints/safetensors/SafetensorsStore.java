@@ -5,6 +5,7 @@ import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrices;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
+import dev.superscope.plugins.TensorNames;
 import dev.superscope.plugins.TensorStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -202,8 +203,7 @@ public final class SafetensorsStore implements TensorStore {
     }
 
     private SafetensorsHeader.Entry entryOrThrow(String name) {
-        return header.entry(name).orElseThrow(() -> new BadInputException(file,
-                "no tensor named " + SafetensorsHeader.quote(name) + " among its " + header.size() + " tensors"));
+        return header.entry(name).orElseThrow(() -> new BadInputException(file, TensorNames.absent(name, this)));
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -183,8 +183,7 @@ public final class TorchZipIndex {
 
     /** The refusal for a tensor this checkpoint does not hold, shared with the stores built on this index. */
     BadInputException noTensorNamed(String name) {
-        return new BadInputException(file, "no tensor named " + Text.clean(name) + " (it has " + tensors.size()
-                + " tensors)");
+        return new BadInputException(file, dev.superscope.plugins.TensorNames.absent(name, tensors.keySet()));
     }
 
     /** Tells the formats a user may hand us apart before parsing any of them. */

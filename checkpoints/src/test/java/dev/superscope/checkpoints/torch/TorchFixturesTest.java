@@ -142,7 +142,7 @@ class TorchFixturesTest {
             assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
             assertTrue(e.getMessage().contains("h.0.attn.bias") && e.getMessage().contains("4-D"), e.getMessage());
             BadInputException missing = assertThrows(BadInputException.class, () -> store.matrix("lm_head.weight"));
-            assertTrue(missing.getMessage().contains("no tensor named lm_head.weight"), missing.getMessage());
+            assertTrue(missing.getMessage().contains("no tensor named \"lm_head.weight\""), missing.getMessage());
         }
     }
 

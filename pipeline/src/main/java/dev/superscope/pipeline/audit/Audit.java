@@ -106,17 +106,19 @@ public final class Audit {
     private void audit(Target target, String prefix, ResultStore store, List<Analyzer> analyzers,
                        StartingBackend backend) {
         progress.start(prefix + ": opening " + target.location());
-        LoadedModel model = resolver.load(target.location(), target.architecture());
+        LoadedModel model = resolver.load(target);
         if (backend != null) {
             backend.startInBackground(); // loads the backend during the row scan; see StartingBackend
         }
         try {
+            // A model without the matrix asked for fails here, before the step is reported done.
+            List<MatrixKind> kinds = kindsOf(model, target);
             progress.done();
             model.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));
             AnalysisOptions options = settings.analysisOptions();
             Map<MatrixKind, List<AnalysisResult>> byMatrix = new LinkedHashMap<>();
             List<ModelResult> finished = new ArrayList<>();
-            for (MatrixKind kind : settings.kinds()) {
+            for (MatrixKind kind : kinds) {
                 Matrix matrix = settings.rows().apply(model, kind);
                 List<AnalysisResult> results = sameTensorAnalysed(model, kind, byMatrix);
                 if (results == null) {
@@ -136,9 +138,11 @@ public final class Audit {
                         target.losses()));
             }
             progress.start(prefix + ": writing tokens");
+            long rows = byMatrix.keySet().stream().mapToLong(k -> model.matrix(k).rows()).max().orElse(0);
             Optional<IntFunction<String>> tokens = TokenStrings.load(model.checkpoint().tokenizer(),
-                    (int) Math.min(Integer.MAX_VALUE, model.unembedding().rows()));
+                    (int) Math.min(Integer.MAX_VALUE, rows));
             TokensCsv.write(TokensCsv.fileFor(store.directory(), target.name()), model, tokens.orElse(null), byMatrix);
+            GeometryPictures.write(store.directory(), target.name(), model, byMatrix, options);
             store.putAll(finished);
             progress.done();
         } finally {
@@ -146,9 +150,29 @@ public final class Audit {
         }
     }
 
+    /**
+     * The requested matrices the model has. A model without an unembedding (a bare encoder) asked for both
+     * is measured on its embedding, with a note; asked for the unembedding alone, it is refused with the
+     * model's reason (a one-line bad-input error pointing to --matrix embedding).
+     */
+    private List<MatrixKind> kindsOf(LoadedModel model, Target target) {
+        List<MatrixKind> kinds = settings.kinds().stream().filter(model::has).toList();
+        if (kinds.isEmpty()) {
+            model.unembedding(); // throws the model's own reason
+        }
+        if (kinds.size() < settings.kinds().size()) {
+            progress.note("warning: " + target.name() + ": " + oneLine(model.noUnembedding())
+                    + "; measuring the embedding only");
+        }
+        return kinds;
+    }
+
     /** A tied head stored once is the embedding: measure it once, report it under both names. */
     private static List<AnalysisResult> sameTensorAnalysed(LoadedModel model, MatrixKind kind,
                                                            Map<MatrixKind, List<AnalysisResult>> done) {
+        if (!model.has(MatrixKind.UNEMBEDDING)) {
+            return null;
+        }
         MatrixKind other = kind == MatrixKind.EMBEDDING ? MatrixKind.UNEMBEDDING : MatrixKind.EMBEDDING;
         boolean sameTensor = model.embedding() == model.unembedding()
                 || model.embedding().name().equals(model.unembedding().name());

@@ -20,13 +20,20 @@ import java.util.Set;
  * @param rows      every stored row, or the tokenizer's only
  * @param tau       a row is represented when its norm is at least tau x the 90th-percentile norm
  * @param compute   the backend choice
+ * @param collapseThreshold |cos| at or above which the pairwise scan counts two rows as collapsed
  */
 public record AuditSettings(List<MatrixKind> kinds, List<String> analyzers, RowSelection rows, double tau,
-                            ComputeSettings compute) {
+                            ComputeSettings compute, double collapseThreshold) {
     /** The analyzers run unless others are named. */
     public static final String DEFAULT_ANALYZERS = "norms,overlap";
     /** Every built-in analyzer, as the demo runs them. */
     public static final String ALL_ANALYZERS = "norms,overlap,pairwise,decode-error";
+
+    /** Settings with the default collapse threshold ({@link AnalysisOptions#DEFAULT_COLLAPSE_THRESHOLD}). */
+    public AuditSettings(List<MatrixKind> kinds, List<String> analyzers, RowSelection rows, double tau,
+                         ComputeSettings compute) {
+        this(kinds, analyzers, rows, tau, compute, AnalysisOptions.DEFAULT_COLLAPSE_THRESHOLD);
+    }
 
     public AuditSettings {
         kinds = List.copyOf(kinds);
@@ -41,7 +48,7 @@ public record AuditSettings(List<MatrixKind> kinds, List<String> analyzers, RowS
 
     /** The analyzers' options for these settings. */
     public AnalysisOptions analysisOptions() {
-        return new AnalysisOptions(tau, 4096, 200, Map.of());
+        return new AnalysisOptions(tau, 4096, 200, collapseThreshold, Map.of());
     }
 
     /** {@code unembedding}, {@code embedding} or {@code both}, as {@code --matrix} takes them. */

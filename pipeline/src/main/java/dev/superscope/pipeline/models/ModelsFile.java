@@ -21,8 +21,9 @@ import java.util.Set;
 /**
  * A models.yaml: the checkpoints to audit, each with a name, a family (models of one family are fitted
  * together against m) and where to find it — a hub {@code id} (optionally {@code revision}) or a local
- * {@code path} (relative to the file). Unknown keys, missing fields, missing paths and duplicate names are
- * errors that name the file and the entry.
+ * {@code path} (relative to the file), optionally a {@code tensor} to analyse by name instead of the
+ * architecture's matrices (with {@code transpose: true} for one stored m x n). Unknown keys, missing
+ * fields, missing paths and duplicate names are errors that name the file and the entry.
  *
  * @param file   the file read
  * @param models the entries in file order
@@ -31,7 +32,7 @@ public record ModelsFile(Path file, List<Entry> models) {
 
     private static final Set<String> TOP_KEYS = Set.of("models");
     private static final Set<String> ENTRY_KEYS = Set.of("name", "family", "id", "revision", "path", "matrix",
-            "rows", "loader", "losses");
+            "rows", "loader", "losses", "tensor", "transpose");
 
     /**
      * One checkpoint to audit.
@@ -43,9 +44,17 @@ public record ModelsFile(Path file, List<Entry> models) {
      * @param path     local checkpoint directory or file, or null
      * @param loader   a loader name to use instead of detection, or null
      * @param losses   losses measured elsewhere, by dataset name (may be empty)
+     * @param tensor   a tensor to analyse by name ({@code --tensor}), or null
+     * @param transpose whether {@code tensor} is stored m x n
      */
     public record Entry(String name, String family, String id, String revision, Path path, String loader,
-                 Map<String, Double> losses) {
+                 Map<String, Double> losses, String tensor, boolean transpose) {
+
+        /** An entry for an architecture's matrices. */
+        public Entry(String name, String family, String id, String revision, Path path, String loader,
+                     Map<String, Double> losses) {
+            this(name, family, id, revision, path, loader, losses, null, false);
+        }
 
         /** What to hand to the checkpoint locator: the local path, else id[@revision]. */
         public String location() {
@@ -58,8 +67,8 @@ public record ModelsFile(Path file, List<Entry> models) {
 
     /** The entries as audit targets. */
     public java.util.List<dev.superscope.pipeline.Target> targets() {
-        return models.stream().map(e -> dev.superscope.pipeline.Target.withLosses(e.name(), e.family(), e.location(),
-                e.loader(), e.losses())).toList();
+        return models.stream().map(e -> new dev.superscope.pipeline.Target(e.name(), e.family(), e.location(),
+                e.loader(), e.losses(), e.tensor(), e.transpose(), null)).toList();
     }
 
     /** Reads and checks {@code file}. */
@@ -149,7 +158,23 @@ public record ModelsFile(Path file, List<Entry> models) {
                 losses.put(f.getKey(), f.getValue().asDouble());
             }
         }
-        return new Entry(name, family, id, revision, path, loader, Map.copyOf(losses));
+        String tensor = text(file, node, "tensor", where, false);
+        boolean transpose = false;
+        JsonNode t = node.get("transpose");
+        if (t != null && !t.isNull()) {
+            if (!t.isBoolean()) {
+                throw new BadInputException(file, where + ": 'transpose:' must be true or false");
+            }
+            transpose = t.asBoolean();
+        }
+        if (transpose && tensor == null) {
+            throw new BadInputException(file, where + " has 'transpose:' without 'tensor:'");
+        }
+        if (tensor != null && loader != null) {
+            throw new BadInputException(file, where + " has both 'tensor:' and 'loader:'; a named tensor is analysed"
+                    + " without an architecture");
+        }
+        return new Entry(name, family, id, revision, path, loader, Map.copyOf(losses), tensor, transpose);
     }
 
     private static String text(Path file, JsonNode node, String key, String where, boolean required) {

@@ -21,6 +21,10 @@ import java.util.function.IntFunction;
  * The text of each token id, decoded by the model's own tokenizer through DJL's HuggingFace tokenizers:
  * from {@code tokenizer.json}, or from a byte-level BPE assembled from {@code vocab.json} +
  * {@code merges.txt} (GPT-2 and OPT ship only those); and the ids of a text, encoded by the same tokenizer.
+ *
+ * <p>A WordPiece {@code vocab.txt} (BERT, DistilBERT) gives the token strings instead, even beside a
+ * tokenizer.json: the vocabulary entries as written there, one per line, the line number the id
+ * ({@code ##ing} stays {@code ##ing}, where decoding would glue it to the token before).
  */
 public final class TokenStrings {
     private static final int BATCH = 4096;
@@ -30,6 +34,10 @@ public final class TokenStrings {
 
     /** Token text for ids 0..count-1 (ids the tokenizer does not know decode to ""), or empty without a tokenizer. */
     public static Optional<IntFunction<String>> load(TokenizerInfo info, int count) {
+        if (info.vocabTxt().isPresent()) {
+            String[] entries = vocabTxtEntries(info.vocabTxt().get());
+            return Optional.of(id -> id >= 0 && id < entries.length ? entries[id] : "");
+        }
         return withTokenizerJson(info, json -> {
             String[] text = decodeAll(json, count);
             return id -> id >= 0 && id < text.length ? text[id] : "";
@@ -99,6 +107,23 @@ public final class TokenStrings {
             }
         }
         return text;
+    }
+
+    /**
+     * The entries of a WordPiece vocab.txt as transformers' {@code load_vocab} reads them: lines split at
+     * '\n' only, each kept as written (a final newline ends the last entry, it does not start another).
+     */
+    static String[] vocabTxtEntries(Path vocabTxt) {
+        try {
+            String text = Files.readString(vocabTxt, StandardCharsets.UTF_8);
+            if (text.isEmpty()) {
+                return new String[0];
+            }
+            String[] lines = text.split("\n", -1);
+            return text.endsWith("\n") ? java.util.Arrays.copyOf(lines, lines.length - 1) : lines;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new BadInputException(vocabTxt, "cannot be read as UTF-8 text: " + e.getMessage(), e);
+        }
     }
 
     /** Writes the tokenizer.json that GPT-2's vocab.json + merges.txt define. */

@@ -45,6 +45,28 @@ class ModelsFileTest {
     }
 
     @Test
+    void anEntryMayNameATensorToAnalyseTransposedOrNot() throws IOException {
+        Files.createDirectories(dir.resolve("ckpt"));
+        ModelsFile f = ModelsFile.read(yaml("""
+                models:
+                  - {name: bert, family: bert, id: google-bert/bert-base-uncased, tensor: bert.embeddings.word_embeddings.weight}
+                  - {name: head, family: toy, path: ckpt, tensor: out.weight, transpose: true}
+                """));
+        var targets = f.targets();
+        assertEquals("bert.embeddings.word_embeddings.weight", targets.get(0).tensor());
+        assertTrue(!targets.get(0).transpose());
+        assertEquals("out.weight", targets.get(1).tensor());
+        assertTrue(targets.get(1).transpose());
+        assertEquals(null, targets.get(1).architecture());
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, transpose: true}\n")
+                .contains("'transpose:' without 'tensor:'"));
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, tensor: w, transpose: yes please}\n")
+                .contains("'transpose:' must be true or false"));
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, tensor: w, loader: gpt2}\n")
+                .contains("both 'tensor:' and 'loader:'"));
+    }
+
+    @Test
     void theShippedModelsFileParses() {
         Path root = Path.of(System.getProperty("superscope.root", "..")).resolve("models.yaml");
         ModelsFile f = ModelsFile.read(root);

@@ -45,6 +45,31 @@ class TokenStringsTest {
         assertTrue(Files.size(written) > 1_000_000);
     }
 
+    /** BERT's WordPiece vocab.txt: the entries as written, ## pieces and [unusedN] included. */
+    @Test
+    void fromTheRealBertVocabTxt(@TempDir Path tmp) {
+        Path vocab = dev.superscope.testing.EncoderCheckpoints.copyVocab(tmp.resolve("vocab.txt"));
+        TokenizerInfo info = new TokenizerInfo(OptionalInt.of(30522), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(vocab));
+        IntFunction<String> text = TokenStrings.load(info, 30522).orElseThrow();
+        assertEquals("[PAD]", text.apply(0));
+        assertEquals("[unused0]", text.apply(1));
+        assertEquals("[CLS]", text.apply(101));
+        assertEquals("the", text.apply(1996));
+        assertEquals("##ing", text.apply(2075));
+        assertEquals("##\uff5e", text.apply(30521));
+        assertEquals("", text.apply(30522));
+        assertEquals(30522, TokenStrings.vocabTxtEntries(vocab).length);
+    }
+
+    @Test
+    void vocabTxtLinesAreKeptAsWritten(@TempDir Path tmp) throws IOException {
+        Path vocab = Files.writeString(tmp.resolve("vocab.txt"), "a\n\n##b \nc");
+        assertEquals(java.util.List.of("a", "", "##b ", "c"), java.util.List.of(TokenStrings.vocabTxtEntries(vocab)));
+        Files.writeString(vocab, "a\nb\n");
+        assertEquals(2, TokenStrings.vocabTxtEntries(vocab).length, "a final newline ends the last entry");
+    }
+
     @Test
     void noTokenizerMeansNoText() {
         assertTrue(TokenStrings.load(TokenizerInfo.none(), 10).isEmpty());

@@ -27,7 +27,10 @@ import java.util.TreeSet;
  *       head to analyse;</li>
  *   <li>a family that normally ties (GPT-2, OPT) whose config says {@code tie_word_embeddings: false}
  *       but stores no head: the embedding is used as the head, with a warning (transformers would
- *       initialise a random head; the stored embedding is the only head the checkpoint has).</li>
+ *       initialise a random head; the stored embedding is the only head the checkpoint has);</li>
+ *   <li>a family with {@linkplain ArchitectureSpec#headMarkers head markers} (the encoders) whose
+ *       checkpoint stores neither the head nor any marker: a bare model ({@code BertModel}) with no LM
+ *       head at all, loaded {@linkplain LoadedModel#withoutUnembedding without an unembedding}.</li>
  * </ul>
  */
 public final class VocabularyMatrices {
@@ -56,6 +59,10 @@ public final class VocabularyMatrices {
         Optional<Boolean> configTie = config.bool("tie_word_embeddings");
         boolean tiedByConfig = configTie.orElse(spec.tiedByDefault());
 
+        if (headName.isEmpty() && !spec.headMarkers().isEmpty()
+                && firstPresent(store, spec.headMarkers()).isEmpty()) {
+            return bareModel(checkpoint, spec, embeddingName, embedding, configName, warnings);
+        }
         Matrix unembedding;
         boolean tied;
         if (headName.isPresent()) {
@@ -102,6 +109,20 @@ public final class VocabularyMatrices {
         String architecture = config.architecture().isEmpty() ? spec.name() : config.architecture();
         return new LoadedModel(checkpoint, spec.name(), architecture, embedding, unembedding, tied, hiddenSize,
                 tokenizerVocab, warnings);
+    }
+
+    /** A checkpoint of an encoder stored without its LM head: the embedding is its only vocabulary matrix. */
+    private static LoadedModel bareModel(Checkpoint checkpoint, ArchitectureSpec spec, String embeddingName,
+                                         Matrix embedding, String configName, List<String> warnings) {
+        ModelConfig config = checkpoint.config();
+        int hiddenSize = hiddenSize(config, configName, spec, embedding, warnings);
+        checkWidth(config, configName, spec, embedding, warnings);
+        String architecture = config.architecture().isEmpty() ? spec.name() : config.architecture();
+        String reason = "holds no LM head (" + architecture + " stored without "
+                + String.join(", ", spec.headNames()) + " or " + String.join(", ", spec.headMarkers())
+                + "): a bare encoder's only vocabulary matrix is its embedding " + embeddingName;
+        return LoadedModel.withoutUnembedding(checkpoint, spec.name(), architecture, embedding, hiddenSize,
+                checkpoint.tokenizer().vocabSize(), warnings, reason);
     }
 
     /** The first of {@code names} that {@code store} holds. */
