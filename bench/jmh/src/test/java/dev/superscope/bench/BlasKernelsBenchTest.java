@@ -31,6 +31,8 @@ class BlasKernelsBenchTest {
             double[] g = BruteForce.gram(w, ROWS, COLS);
             double fp = BruteForce.sumOfSquares(g);
             assertEquals(fp, bench.gram(), 1e-6 * fp, "||G||_F^2");
+            // The benchmark's sum keeps growing: after a second call it holds every row twice.
+            assertEquals(4 * fp, bench.gram(), 4e-6 * fp, "||2G||_F^2");
 
             double total = 0;
             for (double q : BruteForce.quadraticForms(g, COLS, w, ROWS)) {

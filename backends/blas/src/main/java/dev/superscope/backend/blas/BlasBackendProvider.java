@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The {@code blas} backend: OpenBLAS on the CPU. Ranked above the PyTorch backend (10) because on the
  * CPUs measured its symmetric kernels do the Gram sum and the quadratic forms in half a GEMM's flops,
- * which PyTorch cannot express (bench/BLAS.md). Constructing it and asking {@link #unavailableReason}
+ * which PyTorch cannot express (backends/blas/README.md). Constructing it and asking {@link #unavailableReason}
  * load no native code; {@link #open} does.
  */
 public final class BlasBackendProvider implements BackendProvider {

@@ -12,7 +12,7 @@ import java.nio.FloatBuffer;
  * every call. Off-diagonal tiles are one {@code sgemm}; a diagonal tile (the same rows object twice) is
  * {@code ssyrk}, its upper triangle (half the flops), then mirrored in Java because the caller reads both
  * triangles: 4096 x 4096 tiles took 0.6x the time of {@code sgemm} at m = 8192 and 0.8x at m = 768, the
- * mirror included (bench/BLAS.md). Two views of the same memory are two objects and take {@code sgemm}.
+ * mirror included (backends/blas/README.md). Two views of the same memory are two objects and take {@code sgemm}.
  */
 final class BlasTile implements Tile {
     /** Side of the square blocks the mirror copies, so reads and writes both stay in cache. */

@@ -56,7 +56,7 @@ final class OpenBlasLibrary {
     /**
      * Says which kernels run and why: pinned by the user's environment, or OpenBLAS's own pick for this
      * CPU. On the Zen CPUs we measured, a {@code Haswell} pin runs the Gram sum at 40% of the rate of the
-     * kernels OpenBLAS picks by itself (bench/BLAS.md); the user may have reasons, so it is reported, not
+     * kernels OpenBLAS picks by itself (backends/blas/README.md); the user may have reasons, so it is reported, not
      * overridden.
      */
     static String kernels() {

@@ -17,10 +17,11 @@ import java.nio.FloatBuffer;
  * needs no other route.
  *
  * <p>Why not a Cholesky factor G = L L^T and ||r^T L||^2, the same flops: measured against float64 on
- * 8192 unit rows, L from {@code dpotrf} rounded to float32 (or from {@code spotrf}) errs by 5e-8 per
- * row (mean; 2.5e-7 max) on isotropic rows and by 4e-7 (1.8e-6 max) on rows sharing a common direction,
- * as LM heads do; this route errs by 8e-9 (4e-8) and 1.6e-8 (8e-8), as accurate as {@code ssymm}'s
- * R G at half its flops (bench/BLAS.md).
+ * 8192 x 256 unit rows, L from {@code dpotrf} rounded to float32 (or from {@code spotrf}) errs by 4.9e-8
+ * per row (mean; 2.5e-7 max) on isotropic rows and by 3.8e-7 (1.8e-6 max) on rows sharing a common
+ * direction, as LM heads' rows do; this route errs by 1.5e-8 (7.8e-8) and 2.1e-8 (9.5e-8), as accurate
+ * as {@code ssymm}'s R G at half its flops (backends/blas/README.md). {@code dsdot} doubles the error of
+ * a float64 Java loop (8e-9 mean) at a quarter of its time.
  */
 final class QuadraticForms {
     private final BlasScope scope;
