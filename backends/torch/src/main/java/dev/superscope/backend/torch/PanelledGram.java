@@ -58,7 +58,22 @@ final class PanelledGram implements GramSum, AutoCloseable {
 
     @Override
     public void add(DeviceRows block) {
+        checkUsable(block);
         add(TorchRows.arrayOf(block));
+    }
+
+    /** Refuses a closed scope's sum and rows of another width. */
+    private void checkUsable(DeviceRows block) {
+        checkOpen();
+        if (block.cols() != m) {
+            throw new IllegalArgumentException("rows of width " + block.cols() + " added to a Gram sum of width " + m);
+        }
+    }
+
+    private void checkOpen() {
+        if (sums[0].isReleased()) {
+            throw new IllegalStateException("this Gram sum's compute scope is closed");
+        }
     }
 
     /** Adds U^T U for the FLOAT32 rows {@code unitRows} (k x m). */
@@ -87,6 +102,7 @@ final class PanelledGram implements GramSum, AutoCloseable {
     /** ||G||_F^2 in float64: diagonal blocks once, blocks above the diagonal twice. */
     @Override
     public double frobeniusSquared() {
+        checkOpen();
         double total = 0;
         for (int j = 0; j < sums.length; j++) {
             double[] panel = sums[j].toDoubleArray();
@@ -102,6 +118,7 @@ final class PanelledGram implements GramSum, AutoCloseable {
 
     @Override
     public double[] quadraticForms(DeviceRows block) {
+        checkUsable(block);
         float[] q = quadraticForms(TorchRows.arrayOf(block));
         double[] out = new double[q.length];
         for (int i = 0; i < q.length; i++) {
@@ -112,6 +129,7 @@ final class PanelledGram implements GramSum, AutoCloseable {
 
     @Override
     public double[] toArray() {
+        checkOpen();
         double[] g = new double[m * m];
         for (int j = 0; j < sums.length; j++) {
             double[] panel = sums[j].toDoubleArray();

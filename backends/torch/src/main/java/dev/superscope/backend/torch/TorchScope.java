@@ -60,6 +60,7 @@ final class TorchScope implements ComputeScope {
 
     @Override
     public Tile newTile(int maxRows, int maxCols) {
+        manager();
         return new TorchTile(this, maxRows, maxCols);
     }
 

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The upper-triangle Gram against a float64 brute force, for one to ten column panels. */
-class SymmetricGramTest {
+class PanelledGramTest {
 
     @ParameterizedTest
     @CsvSource({"40, 1", "191, 1", "192, 2", "300, 3", "97, 1", "770, 8", "1000, 10"})
