@@ -24,6 +24,10 @@ import java.util.Set;
  * {@code path} (relative to the file). Unknown keys, missing fields, missing paths and duplicate names are
  * errors that name the file and the entry.
  *
+ * <p>A training sweep is one entry with {@code revisions:} instead of {@code revision:} (a list of hub
+ * revisions and ranges, see {@link RevisionList}): it stands for one model per revision, named
+ * {@code <name>@<revision>}, each audited from that revision's commit.
+ *
  * @param file   the file read
  * @param models the entries in file order
  */
@@ -31,7 +35,7 @@ public record ModelsFile(Path file, List<Entry> models) {
 
     private static final Set<String> TOP_KEYS = Set.of("models");
     private static final Set<String> ENTRY_KEYS = Set.of("name", "family", "id", "revision", "path", "matrix",
-            "rows", "loader", "losses");
+            "rows", "loader", "losses", "revisions");
 
     /**
      * One checkpoint to audit.
@@ -43,9 +47,20 @@ public record ModelsFile(Path file, List<Entry> models) {
      * @param path     local checkpoint directory or file, or null
      * @param loader   a loader name to use instead of detection, or null
      * @param losses   losses measured elsewhere, by dataset name (may be empty)
+     * @param revisions a training sweep's revisions, expanded (empty: not a sweep)
      */
     public record Entry(String name, String family, String id, String revision, Path path, String loader,
-                 Map<String, Double> losses) {
+                 Map<String, Double> losses, List<String> revisions) {
+
+        public Entry {
+            revisions = revisions == null ? List.of() : List.copyOf(revisions);
+        }
+
+        /** An entry that is not a training sweep. */
+        public Entry(String name, String family, String id, String revision, Path path, String loader,
+                     Map<String, Double> losses) {
+            this(name, family, id, revision, path, loader, losses, List.of());
+        }
 
         /** What to hand to the checkpoint locator: the local path, else id[@revision]. */
         public String location() {
@@ -56,10 +71,21 @@ public record ModelsFile(Path file, List<Entry> models) {
         }
     }
 
-    /** The entries as audit targets. */
+    /** The entries as audit targets: a sweep gives one target per revision, named {@code <name>@<revision>}. */
     public java.util.List<dev.superscope.pipeline.Target> targets() {
-        return models.stream().map(e -> dev.superscope.pipeline.Target.withLosses(e.name(), e.family(), e.location(),
-                e.loader(), e.losses())).toList();
+        List<dev.superscope.pipeline.Target> targets = new ArrayList<>();
+        for (Entry e : models) {
+            if (e.revisions().isEmpty()) {
+                targets.add(dev.superscope.pipeline.Target.withLosses(e.name(), e.family(), e.location(), e.loader(),
+                        e.losses()));
+                continue;
+            }
+            for (String revision : e.revisions()) {
+                targets.add(new dev.superscope.pipeline.Target(e.name() + "@" + revision, e.family(),
+                        e.id() + "@" + revision, e.loader(), e.losses(), null, false, revision));
+            }
+        }
+        return List.copyOf(targets);
     }
 
     /** Reads and checks {@code file}. */
@@ -92,8 +118,12 @@ public record ModelsFile(Path file, List<Entry> models) {
         for (JsonNode node : list) {
             index++;
             Entry e = entry(file, node, index);
-            if (!names.add(e.name())) {
-                throw new BadInputException(file, "duplicate model name '" + e.name() + "'");
+            List<String> expanded = e.revisions().isEmpty() ? List.of(e.name())
+                    : e.revisions().stream().map(r -> e.name() + "@" + r).toList();
+            for (String name : expanded) {
+                if (!names.add(name)) {
+                    throw new BadInputException(file, "duplicate model name '" + name + "'");
+                }
             }
             entries.add(e);
         }
@@ -149,7 +179,34 @@ public record ModelsFile(Path file, List<Entry> models) {
                 losses.put(f.getKey(), f.getValue().asDouble());
             }
         }
-        return new Entry(name, family, id, revision, path, loader, Map.copyOf(losses));
+        return new Entry(name, family, id, revision, path, loader, Map.copyOf(losses),
+                revisions(file, node.get("revisions"), where, id, revision));
+    }
+
+    /** A sweep's {@code revisions:}, expanded; empty when the entry has none. */
+    private static List<String> revisions(Path file, JsonNode node, String where, String id, String revision) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (id == null) {
+            throw new BadInputException(file, where + " has 'revisions:' without 'id:' (sweeps read hub revisions)");
+        }
+        if (revision != null) {
+            throw new BadInputException(file, where + " has both 'revision:' and 'revisions:'");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : node.isArray() ? node : List.of(node)) {
+            if (!item.isTextual() && !item.isNumber()) {
+                throw new BadInputException(file, where + ": 'revisions:' must be a list of revisions and ranges"
+                        + " (e.g. [step0, \"step1000..step143000:1000\"])");
+            }
+            items.add(item.asText().strip());
+        }
+        try {
+            return RevisionList.expand(items);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, where + ": " + e.getMessage());
+        }
     }
 
     private static String text(Path file, JsonNode node, String key, String where, boolean required) {
