@@ -38,12 +38,10 @@ import scala.runtime.BoxedUnit;
  * matrix), so a retried task cannot add a row twice.
  */
 final class ModelsOnCluster {
-    private final JavaSparkContext sc;
     private final ClusterJob job;
     private final Audit audit;
 
-    ModelsOnCluster(JavaSparkContext sc, ClusterJob job) {
-        this.sc = sc;
+    ModelsOnCluster(ClusterJob job) {
         this.job = job;
         this.audit = new Audit(job.resolver(), job.settings(), job.progress());
     }
@@ -61,13 +59,18 @@ final class ModelsOnCluster {
                 }
             }
             List<String> failures = new ArrayList<>();
-            int exitCode = pending.isEmpty() ? 0 : measure(pending, store, failures);
+            int exitCode = 0;
+            if (!pending.isEmpty()) { // a resumed run with nothing left to do starts no Spark
+                try (JavaSparkContext sc = SparkContexts.open(job, "superscope run")) {
+                    exitCode = measure(sc, pending, store, failures);
+                }
+            }
             return audit.finish(store, failures, exitCode, true);
         }
     }
 
     /** Measures {@code pending} on the cluster, recording each model as it arrives; returns the first failure's code. */
-    private int measure(List<Target> pending, ResultStore store, List<String> failures) {
+    private int measure(JavaSparkContext sc, List<Target> pending, ResultStore store, List<String> failures) {
         Map<Integer, String> names = new HashMap<>();
         for (int i = 0; i < pending.size(); i++) {
             names.put(i, pending.get(i).name());

@@ -19,13 +19,16 @@ public final class SparkClusterRunner implements ClusterRunner {
 
     @Override
     public AuditOutcome auditModels(ClusterJob job, List<Target> targets, Path out, boolean force) {
-        try (JavaSparkContext sc = SparkContexts.open(job, "superscope run")) {
-            return new ModelsOnCluster(sc, job).run(targets, out, force);
-        }
+        return new ModelsOnCluster(job).run(targets, out, force);
     }
 
     @Override
     public AuditOutcome auditWithTiles(ClusterJob job, Target target, Path out) {
+        if (!TiledScan.splits(job.settings())) {
+            job.progress().note("spark: no pairwise or decode-error scan to split; " + target.name() + " is analysed"
+                    + " here without Spark");
+            return new Audit(job.resolver(), job.settings(), job.progress()).run(List.of(target), out, true, false);
+        }
         try (JavaSparkContext sc = SparkContexts.open(job, "superscope analyze " + target.name())) {
             // Asking for one model means measuring it now, as a local analyze does.
             return new Audit(job.resolver(), job.settings(), job.progress(), new TiledScan(sc, job))

@@ -12,7 +12,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Starts the Spark driver for a job. The configuration is Spark's usual one ({@code spark.*} system
- * properties, which spark-submit's {@code --conf} sets) with the master from {@code --master}; a
+ * properties, which spark-submit's {@code --conf} sets) with the master from {@code --master}; a local
+ * master listens on loopback only and starts no web UI unless those are set; a
  * standalone master ({@code spark://host:port[,host:port]}) is reached first with a plain connection, so
  * an unreachable one is a one-line error at once rather than Spark's minute of retries.
  */
@@ -29,6 +30,12 @@ final class SparkContexts {
         SparkConf conf = new SparkConf(true).setMaster(job.master()).setAppName(appName);
         // The workers compute with the PyTorch engine too: it must not phone home there either.
         conf.setIfMissing("spark.executorEnv.OPT_OUT_TRACKING", "true");
+        if (job.master().startsWith("local")) {
+            // Everything runs in this process: listen on loopback only, and no web UI, unless asked for.
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
         JavaSparkContext sc;
         try {
             sc = new JavaSparkContext(conf);

@@ -4,6 +4,7 @@ import dev.superscope.analyzers.scan.CosineScan;
 import dev.superscope.analyzers.scan.PairStatistics;
 import dev.superscope.analyzers.scan.RowScan;
 import dev.superscope.pipeline.Target;
+import dev.superscope.pipeline.audit.AuditSettings;
 import dev.superscope.pipeline.audit.MatrixPreparation;
 import dev.superscope.pipeline.cluster.ClusterJob;
 import dev.superscope.plugins.AnalysisContext;
@@ -46,9 +47,14 @@ final class TiledScan implements MatrixPreparation {
                 job.offline(), sc.getConf().get(WorkerSetup.FAIL_FIRST_ATTEMPT_KEY, null));
     }
 
+    /** True when {@code settings} ask for a scan this class splits ({@code pairwise}, {@code decode-error}). */
+    static boolean splits(AuditSettings settings) {
+        return settings.analyzers().stream().anyMatch(SCANNING::contains);
+    }
+
     @Override
     public void prepare(Target target, MatrixKind kind, Matrix matrix, AnalysisContext context) {
-        if (job.settings().analyzers().stream().noneMatch(SCANNING::contains)) {
+        if (!splits(job.settings())) {
             return;
         }
         AnalysisOptions o = context.options();

@@ -81,7 +81,6 @@ class SparkRunTest {
         Path spark = tmp.resolve("spark");
         Cli s = Cli.run("run", yaml.toString(), "--analyzers", ANALYZERS, "--matrix", "both", "--out", spark.toString(),
                 "--master", "local[2,2]");
-        System.out.println(s.err());
         assertEquals(3, s.code(), s.err());
         assertTrue(s.err().contains("spark: opt-tiny: attempt 1 failed") && s.err().contains("on purpose"),
                 "the failed attempt is reported: " + s.err());
