@@ -16,9 +16,8 @@ final class CosineScans {
     /** The scan of {@code matrix} under the context's options: computed by the first analyzer that asks. */
     static CosineScan.Result of(Matrix matrix, AnalysisContext context) {
         AnalysisOptions o = context.options();
-        return context.shared("cosine-scan/" + o.blockRows() + "/" + o.histogramBins() + "/" + o.collapseThreshold()
-                        + "/" + o.topPairs(),
-                CosineScan.Result.class, () -> CosineScan.run(matrix, RowScans.of(matrix, context), o.blockRows(),
-                        o.histogramBins(), o.collapseThreshold(), o.topPairs(), context.backend()));
+        return context.shared(CosineScan.sharedKey(o), CosineScan.Result.class, () -> CosineScan.run(matrix,
+                RowScans.of(matrix, context), o.blockRows(), o.histogramBins(), o.collapseThreshold(), o.topPairs(),
+                context.backend()));
     }
 }

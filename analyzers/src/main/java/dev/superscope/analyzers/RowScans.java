@@ -12,6 +12,6 @@ final class RowScans {
     /** The scan of {@code matrix} in the context's block size: computed by the first analyzer that asks. */
     static RowScan of(Matrix matrix, AnalysisContext context) {
         int blockRows = context.options().blockRows();
-        return context.shared("row-scan/" + blockRows, RowScan.class, () -> RowScan.of(matrix, blockRows));
+        return context.shared(RowScan.sharedKey(blockRows), RowScan.class, () -> RowScan.of(matrix, blockRows));
     }
 }

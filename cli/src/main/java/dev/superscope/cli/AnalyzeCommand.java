@@ -3,6 +3,7 @@ package dev.superscope.cli;
 import dev.superscope.pipeline.Target;
 import dev.superscope.pipeline.audit.Audit;
 import dev.superscope.pipeline.audit.AuditOutcome;
+import dev.superscope.pipeline.cluster.ClusterRunners;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -44,13 +45,20 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     TensorOptions tensorOptions;
 
+    @Option(names = "--master", paramLabel = "URL", description = "Split the pairwise and decode-error scans into "
+            + "tiles computed as tasks on Apache Spark (local[N], spark://host:port, yarn, k8s://...) and merged "
+            + "exactly. Needs the Spark runner (./superscope builds it on first use).")
+    String master;
+
     @Override
     public Integer call() {
         Target target = tensorOptions.apply(targetOptions.target(checkpoint));
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
         // Asking for one model means measuring it now: its old rows are replaced, the others kept.
-        AuditOutcome outcome = new Audit(root.resolver(), settings.toAudit(root), progress)
-                .run(List.of(target), out, true, false);
+        AuditOutcome outcome = master == null
+                ? new Audit(root.resolver(), settings.toAudit(root), progress).run(List.of(target), out, true, false)
+                : ClusterRunners.find(Main.class.getClassLoader())
+                        .auditWithTiles(root.clusterJob(master, settings.toAudit(root), progress), target, out);
         return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
     }
 

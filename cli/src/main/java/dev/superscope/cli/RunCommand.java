@@ -3,6 +3,7 @@ package dev.superscope.cli;
 import dev.superscope.pipeline.Target;
 import dev.superscope.pipeline.audit.Audit;
 import dev.superscope.pipeline.audit.AuditOutcome;
+import dev.superscope.pipeline.cluster.ClusterRunners;
 import dev.superscope.pipeline.models.ModelsFile;
 
 import java.nio.file.Path;
@@ -41,13 +42,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Measure every model again, even those already in DIR/models.csv.")
     boolean force;
 
+    @Option(names = "--master", paramLabel = "URL", description = "Audit the models as tasks on Apache Spark: "
+            + "local[N], spark://host:port, yarn or k8s://... Each model is measured on an executor and recorded "
+            + "here as it finishes. Needs the Spark runner (./superscope builds it on first use).")
+    String master;
 
     @Override
     public Integer call() {
         List<Target> targets = ModelsFile.read(modelsFile).targets();
         Progress progress = Progress.forConsole(spec.commandLine().getErr());
-        AuditOutcome outcome = new Audit(root.resolver(), settings.toAudit(root), progress)
-                .run(targets, out, force, true);
+        AuditOutcome outcome = master == null
+                ? new Audit(root.resolver(), settings.toAudit(root), progress).run(targets, out, force, true)
+                : ClusterRunners.find(Main.class.getClassLoader())
+                        .auditModels(root.clusterJob(master, settings.toAudit(root), progress), targets, out, force);
         return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
     }
 }

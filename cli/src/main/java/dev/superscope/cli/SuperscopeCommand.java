@@ -3,6 +3,9 @@ package dev.superscope.cli;
 import dev.superscope.checkpoints.hub.ConsoleDownloadProgress;
 import dev.superscope.checkpoints.hub.HubSettings;
 import dev.superscope.pipeline.ModelResolver;
+import dev.superscope.pipeline.ProgressListener;
+import dev.superscope.pipeline.audit.AuditSettings;
+import dev.superscope.pipeline.cluster.ClusterJob;
 import dev.superscope.pipeline.compute.ComputeSettings;
 import dev.superscope.plugins.architecture.ForwardPrecision;
 import dev.superscope.plugins.architecture.ForwardSettings;
@@ -86,6 +89,11 @@ public final class SuperscopeCommand implements Runnable {
             resolver = new ModelResolver(plugins(), hub, ConsoleDownloadProgress.forConsole(err));
         }
         return resolver;
+    }
+
+    /** A cluster run ({@code --master}) of {@code settings}, with these global options. */
+    ClusterJob clusterJob(String master, AuditSettings settings, ProgressListener progress) {
+        return new ClusterJob(master, settings, resolver(), pluginPath, offline, debug, progress);
     }
 
     /** The plugins of the class path and of --plugin-path, found once per process. */

@@ -1,9 +1,11 @@
 package dev.superscope.pipeline;
 
+import java.io.Serializable;
 import java.util.Map;
 
 /**
- * One checkpoint to audit or evaluate, as named in a models.yaml or on the command line.
+ * One checkpoint to audit or evaluate, as named in a models.yaml or on the command line. Serializable: a
+ * distributed run sends targets to the machines that audit them.
  *
  * @param name         the name in the reports
  * @param family       models of one family are fitted together
@@ -15,7 +17,8 @@ import java.util.Map;
  * @param revision     the hub revision this target is a point of (a training sweep's step), or null
  */
 public record Target(String name, String family, String location, String architecture, Map<String, Double> losses,
-                     String tensor, boolean transpose, String revision) {
+                     String tensor, boolean transpose, String revision) implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     public Target {
         losses = Map.copyOf(losses);

@@ -32,11 +32,13 @@ import java.util.OptionalInt;
  * @param tensor         the tensor's name in the checkpoint, e.g. {@code lm_head.weight}
  * @param architecture   e.g. {@code GPT2LMHeadModel}
  * @param source         where the checkpoint came from (a directory or hub id)
+ * @param revision       the hub revision a training sweep's point was taken at (e.g. {@code step1000}), empty
+ *                       for a model that is not a sweep's point
  * @param metrics        metric name to value, in column order; NaN (or absence) is an empty cell
  */
 public record ModelResult(String model, String family, String loader, String matrix, boolean tied, long n, int m,
                           String dtype, OptionalInt hiddenSize, OptionalInt tokenizerVocab, long paddedRows,
-                          String rowsUsed, String tensor, String architecture, String source,
+                          String rowsUsed, String tensor, String architecture, String source, String revision,
                           Map<String, Double> metrics) {
 
     /** Two analyzers reporting the same metric must agree to this relative tolerance. */
@@ -60,6 +62,7 @@ public record ModelResult(String model, String family, String loader, String mat
         tensor = tensor == null ? "" : tensor;
         architecture = architecture == null ? "" : architecture;
         source = source == null ? "" : source;
+        revision = revision == null ? "" : revision;
         if (n < 0 || m < 0 || paddedRows < 0) {
             throw new IllegalArgumentException("negative size: n=" + n + " m=" + m + " padded_rows=" + paddedRows);
         }
@@ -73,6 +76,15 @@ public record ModelResult(String model, String family, String loader, String mat
             copy.put(name, Objects.requireNonNull(e.getValue(), "value of " + name));
         }
         metrics = Collections.unmodifiableMap(copy);
+    }
+
+    /** A row that is not a training sweep's point (no revision). */
+    public ModelResult(String model, String family, String loader, String matrix, boolean tied, long n, int m,
+                       String dtype, OptionalInt hiddenSize, OptionalInt tokenizerVocab, long paddedRows,
+                       String rowsUsed, String tensor, String architecture, String source,
+                       Map<String, Double> metrics) {
+        this(model, family, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab, paddedRows, rowsUsed,
+                tensor, architecture, source, "", metrics);
     }
 
     /** The metric's value, NaN when it was not measured. */
@@ -89,7 +101,19 @@ public record ModelResult(String model, String family, String loader, String mat
     /** The same row with other metrics (identity unchanged). */
     public ModelResult withMetrics(Map<String, Double> newMetrics) {
         return new ModelResult(model, family, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab,
-                paddedRows, rowsUsed, tensor, architecture, source, newMetrics);
+                paddedRows, rowsUsed, tensor, architecture, source, revision, newMetrics);
+    }
+
+    /** The same row as the point of a training sweep at {@code newRevision} (null or empty: none). */
+    public ModelResult withRevision(String newRevision) {
+        return new ModelResult(model, family, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab,
+                paddedRows, rowsUsed, tensor, architecture, source, newRevision, metrics);
+    }
+
+    /** The same row fitted and plotted under another family (identity otherwise unchanged). */
+    public ModelResult withFamily(String newFamily) {
+        return new ModelResult(model, newFamily, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab,
+                paddedRows, rowsUsed, tensor, architecture, source, revision, metrics);
     }
 
     /**

@@ -51,7 +51,8 @@ public final class ModelsCsv {
 
     /** Further identity columns a researcher needs to interpret a row (see {@link ModelResult}). */
     public static final List<String> EXTRA_COLUMNS = List.of(
-            "hidden_size", "tokenizer_vocab", "padded_rows", "rows_used", "tensor", "architecture", "source");
+            "hidden_size", "tokenizer_vocab", "padded_rows", "rows_used", "tensor", "architecture", "source",
+            "revision");
 
     private static final Set<String> NOT_METRICS = notMetrics();
 
@@ -225,7 +226,8 @@ public final class ModelsCsv {
                 Cells.parseOptionalInt(cells.getOrDefault("hidden_size", ""), file, where + ", hidden_size"),
                 Cells.parseOptionalInt(cells.getOrDefault("tokenizer_vocab", ""), file, where + ", tokenizer_vocab"),
                 paddedRows, cells.getOrDefault("rows_used", ""), cells.getOrDefault("tensor", ""),
-                cells.getOrDefault("architecture", ""), cells.getOrDefault("source", ""), metrics);
+                cells.getOrDefault("architecture", ""), cells.getOrDefault("source", ""),
+                cells.getOrDefault("revision", ""), metrics);
     }
 
     private static String extraCell(ModelResult r, String column) {
@@ -244,6 +246,8 @@ public final class ModelsCsv {
                 return r.architecture();
             case "source":
                 return r.source();
+            case "revision":
+                return r.revision();
             default:
                 throw new IllegalStateException("unknown extra column " + column);
         }

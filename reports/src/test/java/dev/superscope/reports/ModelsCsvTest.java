@@ -49,7 +49,7 @@ class ModelsCsvTest {
         }
         List<String> expected = new ArrayList<>(CONTRACT);
         expected.addAll(List.of("hidden_size", "tokenizer_vocab", "padded_rows", "rows_used", "tensor",
-                "architecture", "source", "loss_wiki", "top1_error_wiki"));
+                "architecture", "source", "revision", "loss_wiki", "top1_error_wiki"));
         assertEquals(expected, header);
         assertEquals(expected, ModelsCsv.columns(List.of(a, b)));
     }
@@ -94,6 +94,7 @@ class ModelsCsvTest {
         List<ModelResult> rows = new ArrayList<>();
         String[] names = {"EleutherAI/pythia-70m", "a,b", "say \"hi\"", "two\nlines", " padded ", "\u00e9\u4e2d\ud83d\ude00"};
         for (String name : names) {
+            String revision = rows.size() % 2 == 0 ? "step" + rows.size() * 1000 : "";
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (String c : ModelsCsv.CORE_METRICS) {
                 metrics.put(c, random.nextDouble() * Math.pow(10, random.nextInt(20) - 10));
@@ -105,7 +106,7 @@ class ModelsCsvTest {
             metrics.put("loss_wiki,103", -0.0);
             rows.add(new ModelResult(name, "fam,\"ily\"", "gpt_neox", "embedding", false, 50304, 512, "BF16",
                     OptionalInt.empty(), OptionalInt.of(50277), 27, "tokenizer", "gpt_neox.embed_in.weight",
-                    "GPTNeoXForCausalLM", "/tmp/x,y", metrics));
+                    "GPTNeoXForCausalLM", "/tmp/x,y", revision, metrics));
         }
         Path file = dir.resolve("models.csv");
         ModelsCsv.write(file, rows);

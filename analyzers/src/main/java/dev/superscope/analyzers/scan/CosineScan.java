@@ -1,5 +1,6 @@
 package dev.superscope.analyzers.scan;
 
+import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
@@ -78,6 +79,16 @@ public final class CosineScan {
     }
 
     private CosineScan() {
+    }
+
+    /**
+     * The key the {@code pairwise} and {@code decode-error} analyzers share this scan's {@link Result} under in
+     * a matrix's {@link dev.superscope.plugins.AnalysisContext}: a runner that computed the scan elsewhere (on a
+     * cluster, in tiles) leaves it there and the analyzers report it.
+     */
+    public static String sharedKey(AnalysisOptions options) {
+        return "cosine-scan/" + options.blockRows() + "/" + options.histogramBins() + "/" + options.collapseThreshold()
+                + "/" + options.topPairs();
     }
 
     /** Rows per tile for {@code blockRows}-row blocks: at most {@link #MAX_TILE_ROWS}. */

@@ -31,6 +31,11 @@ public record RowScan(double[] norms, byte[] states, long validRows, long nonFin
     /** Row state: at least one entry is NaN or infinite. */
     public static final byte NONFINITE = 2;
 
+    /** The key the analyzers share the scan in {@code blockRows}-row blocks under, in a matrix's analysis context. */
+    public static String sharedKey(int blockRows) {
+        return "row-scan/" + blockRows;
+    }
+
     /** Scans {@code matrix} in blocks of at most {@code blockRows} rows. */
     public static RowScan of(Matrix matrix, int blockRows) {
         RowBlocks blocks = new RowBlocks(matrix, blockRows);

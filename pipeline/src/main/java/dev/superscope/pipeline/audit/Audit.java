@@ -23,6 +23,8 @@ import dev.superscope.reports.fit.LossFits;
 import dev.superscope.reports.fit.ScalingFits;
 import dev.superscope.reports.plot.LossPlot;
 import dev.superscope.reports.plot.OverlapPlot;
+import dev.superscope.reports.plot.StepPlot;
+import dev.superscope.reports.sweep.SweepFits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,11 +46,19 @@ public final class Audit {
     private final ModelResolver resolver;
     private final AuditSettings settings;
     private final ProgressListener progress;
+    private final MatrixPreparation preparation;
 
     public Audit(ModelResolver resolver, AuditSettings settings, ProgressListener progress) {
+        this(resolver, settings, progress, MatrixPreparation.NONE);
+    }
+
+    /** An audit whose matrices are prepared by {@code preparation} before their analyzers run. */
+    public Audit(ModelResolver resolver, AuditSettings settings, ProgressListener progress,
+                 MatrixPreparation preparation) {
         this.resolver = resolver;
         this.settings = settings;
         this.progress = progress;
+        this.preparation = preparation;
     }
 
     /**
@@ -58,26 +68,21 @@ public final class Audit {
      * @param force measure targets already complete in {@code outDir} again
      */
     public AuditOutcome run(List<Target> targets, Path outDir, boolean force, boolean fit) {
-        List<Analyzer> analyzers = settings.analyzers().stream().map(resolver.plugins()::analyzer).toList();
-        Set<String> required = new LinkedHashSet<>();
-        analyzers.forEach(a -> required.addAll(a.metricNames()));
-        boolean computes = analyzers.stream().anyMatch(Analyzer::usesBackend);
+        analyzers(); // unknown analyzer names are a usage error before anything is opened
         List<String> failures = new ArrayList<>();
         int exitCode = 0;
-        try (ResultStore store = ResultStore.open(outDir, force);
-             StartingBackend backend = computes
-                     ? new StartingBackend(BackendChoice.choose(resolver.plugins(), settings.compute()),
-                     settings.compute().backendSettings()) : null) {
+        try (ResultStore store = ResultStore.open(outDir, force); StartingBackend backend = startingBackend()) {
             store.notes().forEach(progress::note);
             for (int i = 0; i < targets.size(); i++) {
                 Target target = targets.get(i);
                 String prefix = "[" + (i + 1) + "/" + targets.size() + "] " + target.name();
-                if (isDone(store, target, required)) {
+                if (isDone(store, target)) {
                     progress.note(prefix + ": already in " + store.modelsCsv() + " (use --force to redo)");
                     continue;
                 }
                 try {
-                    audit(target, prefix, store, analyzers, backend);
+                    List<ModelResult> rows = measure(target, prefix, backend, store.directory());
+                    commit(store, rows);
                 } catch (SuperscopeException e) {
                     if (targets.size() == 1) {
                         throw e;
@@ -88,13 +93,20 @@ public final class Audit {
                     exitCode = exitCode == 0 ? e.exitCode() : exitCode;
                 }
             }
-            List<ModelResult> results = store.results();
-            List<FitRow> fits = fit ? writeFits(store, results) : List.of();
-            return new AuditOutcome(results, fits, fit, store.modelsCsv(), failures, exitCode);
+            return finish(store, failures, exitCode, fit);
         }
     }
 
-    private boolean isDone(ResultStore store, Target target, Set<String> required) {
+    /** The metrics every audited matrix must have for its model to count as done. */
+    public Set<String> requiredMetrics() {
+        Set<String> required = new LinkedHashSet<>();
+        analyzers().forEach(a -> required.addAll(a.metricNames()));
+        return required;
+    }
+
+    /** True when {@code store} holds every requested matrix of {@code target} and its token table. */
+    public boolean isDone(ResultStore store, Target target) {
+        Set<String> required = requiredMetrics();
         for (MatrixKind kind : settings.kinds()) {
             if (!store.isComplete(target.name(), kind.label(), required)) {
                 return false;
@@ -103,8 +115,26 @@ public final class Audit {
         return Files.exists(TokensCsv.fileFor(store.directory(), target.name()));
     }
 
-    private void audit(Target target, String prefix, ResultStore store, List<Analyzer> analyzers,
-                       StartingBackend backend) {
+    /**
+     * The backend these settings compute on, not yet started (it starts once a checkpoint is open), or
+     * null when no analyzer computes on one; the caller closes it.
+     */
+    public StartingBackend startingBackend() {
+        boolean computes = analyzers().stream().anyMatch(Analyzer::usesBackend);
+        return computes ? new StartingBackend(BackendChoice.choose(resolver.plugins(), settings.compute()),
+                settings.compute().backendSettings()) : null;
+    }
+
+    /**
+     * Measures one target: opens it, runs the analyzers on each requested matrix, writes its token table
+     * (atomically) and its pictures into {@code outDir}, and returns its rows of models.csv, not yet
+     * recorded anywhere.
+     *
+     * @param prefix  how progress names the target, e.g. "[3/27] gpt2-large"
+     * @param backend from {@link #startingBackend()} (null when no analyzer computes)
+     */
+    public List<ModelResult> measure(Target target, String prefix, StartingBackend backend, Path outDir) {
+        List<Analyzer> analyzers = analyzers();
         progress.start(prefix + ": opening " + target.location());
         LoadedModel model = resolver.load(target);
         if (backend != null) {
@@ -124,6 +154,7 @@ public final class Audit {
                 if (results == null) {
                     results = new ArrayList<>();
                     AnalysisContext context = new AnalysisContext(options, backend != null ? backend : Audit::noBackend);
+                    preparation.prepare(target, kind, matrix, context);
                     for (Analyzer analyzer : analyzers) {
                         progress.start(prefix + " " + kind.label() + " " + matrix.rows() + " x " + matrix.cols()
                                 + ": " + analyzer.name());
@@ -134,17 +165,16 @@ public final class Audit {
                 byMatrix.put(kind, results);
                 ModelResult measured = ModelResult.of(target.name(), target.family(), model, kind, settings.rows(),
                         results);
-                finished.add(withLosses(keepEvaluations(measured, store.get(target.name(), kind.label())),
-                        target.losses()));
+                finished.add(withLosses(measured, target.losses()).withRevision(target.revision()));
             }
             progress.start(prefix + ": writing tokens");
             long rows = byMatrix.keySet().stream().mapToLong(k -> model.matrix(k).rows()).max().orElse(0);
             Optional<IntFunction<String>> tokens = TokenStrings.load(model.checkpoint().tokenizer(),
                     (int) Math.min(Integer.MAX_VALUE, rows));
-            TokensCsv.write(TokensCsv.fileFor(store.directory(), target.name()), model, tokens.orElse(null), byMatrix);
-            GeometryPictures.write(store.directory(), target.name(), model, byMatrix, options);
-            store.putAll(finished);
+            TokensCsv.write(TokensCsv.fileFor(outDir, target.name()), model, tokens.orElse(null), byMatrix);
+            GeometryPictures.write(outDir, target.name(), model, byMatrix, options);
             progress.done();
+            return finished;
         } finally {
             model.checkpoint().close();
         }
@@ -165,6 +195,30 @@ public final class Audit {
                     + "; measuring the embedding only");
         }
         return kinds;
+    }
+
+    /**
+     * Records one measured model's rows in {@code store} (models.csv rewritten atomically), replacing
+     * rows of the same (model, matrix): a model measured twice is recorded once. Losses {@code eval}
+     * recorded for it earlier are kept.
+     */
+    public static void commit(ResultStore store, List<ModelResult> rows) {
+        List<ModelResult> kept = new ArrayList<>();
+        for (ModelResult row : rows) {
+            kept.add(keepEvaluations(row, store.get(row.model(), row.matrix())));
+        }
+        store.putAll(kept);
+    }
+
+    /** The outcome of an audit whose models are all recorded in {@code store}; with {@code fit}, writes the fits and plots. */
+    public AuditOutcome finish(ResultStore store, List<String> failures, int exitCode, boolean fit) {
+        List<ModelResult> results = store.results();
+        List<FitRow> fits = fit ? writeFits(store, results) : List.of();
+        return new AuditOutcome(results, fits, fit, store.modelsCsv(), failures, exitCode);
+    }
+
+    private List<Analyzer> analyzers() {
+        return settings.analyzers().stream().map(resolver.plugins()::analyzer).toList();
     }
 
     /** A tied head stored once is the embedding: measure it once, report it under both names. */
@@ -202,7 +256,9 @@ public final class Audit {
         return result.withMetrics(metrics);
     }
 
-    private List<FitRow> writeFits(ResultStore store, List<ModelResult> results) {
+    private List<FitRow> writeFits(ResultStore store, List<ModelResult> rows) {
+        // A training sweep's points are fitted per revision (see SweepFits); other rows by family.
+        List<ModelResult> results = SweepFits.fitView(rows);
         List<FitRow> fits = new ArrayList<>(ScalingFits.fit(results, ScalingFits.DEFAULT_METRICS));
         LossFits.Outcome loss = LossFits.analyse(results);
         fits.addAll(loss.rows());
@@ -214,7 +270,11 @@ public final class Audit {
         }
         boolean anyHead = results.stream().anyMatch(r -> r.matrix().equals(MatrixKind.UNEMBEDDING.label()));
         String matrix = anyHead ? MatrixKind.UNEMBEDDING.label() : MatrixKind.EMBEDDING.label();
-        OverlapPlot.write(store.file(OverlapPlot.FILE_NAME), results, fits, matrix, OverlapPlot.WIDTH, OverlapPlot.HEIGHT);
+        OverlapPlot.write(store.file(OverlapPlot.FILE_NAME), SweepFits.plotView(rows), fits, matrix, OverlapPlot.WIDTH,
+                OverlapPlot.HEIGHT);
+        if (StepPlot.hasPoints(rows, matrix)) {
+            StepPlot.write(store.file(StepPlot.FILE_NAME), rows, matrix);
+        }
         return fits;
     }
 

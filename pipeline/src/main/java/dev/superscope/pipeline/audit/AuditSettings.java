@@ -5,6 +5,7 @@ import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.MatrixKind;
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.reports.RowSelection;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Set;
  * @param collapseThreshold |cos| at or above which the pairwise scan counts two rows as collapsed
  */
 public record AuditSettings(List<MatrixKind> kinds, List<String> analyzers, RowSelection rows, double tau,
-                            ComputeSettings compute, double collapseThreshold) {
+                            ComputeSettings compute, double collapseThreshold) implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** The analyzers run unless others are named. */
     public static final String DEFAULT_ANALYZERS = "norms,overlap";
     /** Every built-in analyzer, as the demo runs them. */
@@ -44,6 +46,11 @@ public record AuditSettings(List<MatrixKind> kinds, List<String> analyzers, RowS
         if (analyzers.isEmpty()) {
             throw new SuperscopeException(SuperscopeException.USAGE, "--analyzers names no analyzer");
         }
+    }
+
+    /** The same measurements computed as {@code newCompute} says (a cluster task: with its own cores). */
+    public AuditSettings withCompute(ComputeSettings newCompute) {
+        return new AuditSettings(kinds, analyzers, rows, tau, newCompute, collapseThreshold);
     }
 
     /** The analyzers' options for these settings. */

@@ -4,6 +4,7 @@ import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.compute.BackendSettings;
 import dev.superscope.plugins.compute.ComputePrecision;
 import dev.superscope.plugins.compute.Device;
+import java.io.Serializable;
 
 /**
  * The user's choice of compute backend: {@code --backend auto|NAME}, {@code --device}, {@code --precision}
@@ -14,7 +15,8 @@ import dev.superscope.plugins.compute.Device;
  * @param precision the products' arithmetic
  * @param threads   CPU threads
  */
-public record ComputeSettings(String backend, Device device, ComputePrecision precision, int threads) {
+public record ComputeSettings(String backend, Device device, ComputePrecision precision, int threads) implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** The backend name that lets Superscope choose. */
     public static final String AUTO = "auto";
     /** System property overriding the number of CPU threads. */
@@ -30,6 +32,11 @@ public record ComputeSettings(String backend, Device device, ComputePrecision pr
     /** Any backend and device, float32 products, the default threads. */
     public static ComputeSettings defaults() {
         return new ComputeSettings(AUTO, Device.AUTO, ComputePrecision.FLOAT32, defaultThreads());
+    }
+
+    /** The same choice computing with {@code n} CPU threads (a cluster task computes with the cores it was given). */
+    public ComputeSettings withThreads(int n) {
+        return new ComputeSettings(backend, device, precision, n);
     }
 
     /** These settings as the backend SPI takes them. */

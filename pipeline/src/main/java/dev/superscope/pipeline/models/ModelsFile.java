@@ -25,6 +25,10 @@ import java.util.Set;
  * architecture's matrices (with {@code transpose: true} for one stored m x n). Unknown keys, missing
  * fields, missing paths and duplicate names are errors that name the file and the entry.
  *
+ * <p>A training sweep is one entry with {@code revisions:} instead of {@code revision:} (a list of hub
+ * revisions and ranges, see {@link RevisionList}): it stands for one model per revision, named
+ * {@code <name>@<revision>}, each audited from that revision's commit.
+ *
  * @param file   the file read
  * @param models the entries in file order
  */
@@ -32,7 +36,7 @@ public record ModelsFile(Path file, List<Entry> models) {
 
     private static final Set<String> TOP_KEYS = Set.of("models");
     private static final Set<String> ENTRY_KEYS = Set.of("name", "family", "id", "revision", "path", "matrix",
-            "rows", "loader", "losses", "tensor", "transpose");
+            "rows", "loader", "losses", "tensor", "transpose", "revisions");
 
     /**
      * One checkpoint to audit.
@@ -46,14 +50,19 @@ public record ModelsFile(Path file, List<Entry> models) {
      * @param losses   losses measured elsewhere, by dataset name (may be empty)
      * @param tensor   a tensor to analyse by name ({@code --tensor}), or null
      * @param transpose whether {@code tensor} is stored m x n
+     * @param revisions a training sweep's revisions, expanded (empty: not a sweep)
      */
     public record Entry(String name, String family, String id, String revision, Path path, String loader,
-                 Map<String, Double> losses, String tensor, boolean transpose) {
+                 Map<String, Double> losses, String tensor, boolean transpose, List<String> revisions) {
 
-        /** An entry for an architecture's matrices. */
+        public Entry {
+            revisions = revisions == null ? List.of() : List.copyOf(revisions);
+        }
+
+        /** An entry for an architecture's matrices that is not a training sweep. */
         public Entry(String name, String family, String id, String revision, Path path, String loader,
                      Map<String, Double> losses) {
-            this(name, family, id, revision, path, loader, losses, null, false);
+            this(name, family, id, revision, path, loader, losses, null, false, List.of());
         }
 
         /** What to hand to the checkpoint locator: the local path, else id[@revision]. */
@@ -65,10 +74,21 @@ public record ModelsFile(Path file, List<Entry> models) {
         }
     }
 
-    /** The entries as audit targets. */
+    /** The entries as audit targets: a sweep gives one target per revision, named {@code <name>@<revision>}. */
     public java.util.List<dev.superscope.pipeline.Target> targets() {
-        return models.stream().map(e -> new dev.superscope.pipeline.Target(e.name(), e.family(), e.location(),
-                e.loader(), e.losses(), e.tensor(), e.transpose(), null)).toList();
+        List<dev.superscope.pipeline.Target> targets = new ArrayList<>();
+        for (Entry e : models) {
+            if (e.revisions().isEmpty()) {
+                targets.add(new dev.superscope.pipeline.Target(e.name(), e.family(), e.location(), e.loader(),
+                        e.losses(), e.tensor(), e.transpose(), null));
+                continue;
+            }
+            for (String revision : e.revisions()) {
+                targets.add(new dev.superscope.pipeline.Target(e.name() + "@" + revision, e.family(),
+                        e.id() + "@" + revision, e.loader(), e.losses(), e.tensor(), e.transpose(), revision));
+            }
+        }
+        return List.copyOf(targets);
     }
 
     /** Reads and checks {@code file}. */
@@ -101,8 +121,12 @@ public record ModelsFile(Path file, List<Entry> models) {
         for (JsonNode node : list) {
             index++;
             Entry e = entry(file, node, index);
-            if (!names.add(e.name())) {
-                throw new BadInputException(file, "duplicate model name '" + e.name() + "'");
+            List<String> expanded = e.revisions().isEmpty() ? List.of(e.name())
+                    : e.revisions().stream().map(r -> e.name() + "@" + r).toList();
+            for (String name : expanded) {
+                if (!names.add(name)) {
+                    throw new BadInputException(file, "duplicate model name '" + name + "'");
+                }
             }
             entries.add(e);
         }
@@ -174,7 +198,34 @@ public record ModelsFile(Path file, List<Entry> models) {
             throw new BadInputException(file, where + " has both 'tensor:' and 'loader:'; a named tensor is analysed"
                     + " without an architecture");
         }
-        return new Entry(name, family, id, revision, path, loader, Map.copyOf(losses), tensor, transpose);
+        return new Entry(name, family, id, revision, path, loader, Map.copyOf(losses), tensor, transpose,
+                revisions(file, node.get("revisions"), where, id, revision));
+    }
+
+    /** A sweep's {@code revisions:}, expanded; empty when the entry has none. */
+    private static List<String> revisions(Path file, JsonNode node, String where, String id, String revision) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (id == null) {
+            throw new BadInputException(file, where + " has 'revisions:' without 'id:' (sweeps read hub revisions)");
+        }
+        if (revision != null) {
+            throw new BadInputException(file, where + " has both 'revision:' and 'revisions:'");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : node.isArray() ? node : List.of(node)) {
+            if (!item.isTextual() && !item.isNumber()) {
+                throw new BadInputException(file, where + ": 'revisions:' must be a list of revisions and ranges"
+                        + " (e.g. [step0, \"step1000..step143000:1000\"])");
+            }
+            items.add(item.asText().strip());
+        }
+        try {
+            return RevisionList.expand(items);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, where + ": " + e.getMessage());
+        }
     }
 
     private static String text(Path file, JsonNode node, String key, String where, boolean required) {

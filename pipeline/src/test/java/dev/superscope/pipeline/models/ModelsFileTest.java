@@ -1,13 +1,16 @@
 package dev.superscope.pipeline.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.superscope.pipeline.Target;
 import dev.superscope.plugins.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,5 +103,43 @@ class ModelsFileTest {
         assertTrue(error("models: [ {name: a\n").contains("malformed YAML"));
         assertTrue(error("- just a list\n").contains("expected a mapping"));
         assertTrue(error("models: []\n").contains("non-empty list"));
+    }
+
+    @Test
+    void aSweepIsOneTargetPerRevision() throws IOException {
+        ModelsFile f = ModelsFile.read(yaml("""
+                models:
+                  - name: pythia-70m
+                    family: pythia
+                    id: EleutherAI/pythia-70m
+                    revisions: [step0, "step1..step4:x2", "step1000..step3000:1000"]
+                  - {name: gpt2, family: gpt2, id: openai-community/gpt2, revision: main}
+                  - {name: one, family: f, id: o/one, revisions: step7}
+                """));
+        List<Target> targets = f.targets();
+        assertEquals(List.of("pythia-70m@step0", "pythia-70m@step1", "pythia-70m@step2", "pythia-70m@step4",
+                "pythia-70m@step1000", "pythia-70m@step2000", "pythia-70m@step3000", "gpt2", "one@step7"),
+                targets.stream().map(Target::name).toList());
+        Target step2000 = targets.get(5);
+        assertEquals("EleutherAI/pythia-70m@step2000", step2000.location());
+        assertEquals("step2000", step2000.revision());
+        assertEquals("pythia", step2000.family());
+        assertEquals("openai-community/gpt2@main", targets.get(7).location());
+        assertNull(targets.get(7).revision(), "a pinned revision is not a sweep's point");
+    }
+
+    @Test
+    void sweepMistakesAreNamed() throws IOException {
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, revisions: ['step0..step1500:1000']}\n")
+                .contains("model 'a': range 'step0..step1500:1000' does not reach step1500"));
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, revision: main, revisions: [step0]}\n")
+                .contains("both 'revision:' and 'revisions:'"));
+        assertTrue(error("models:\n  - {name: a, family: f, path: ., revisions: [step0]}\n")
+                .contains("'revisions:' without 'id:'"));
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, revisions: [{x: 1}]}\n")
+                .contains("must be a list of revisions"));
+        assertTrue(error("models:\n  - {name: a, family: f, id: o/a, revisions: []}\n").contains("empty list"));
+        assertTrue(error("models:\n  - {name: a@step1, family: f, id: o/b}\n  - {name: a, family: f, id: o/a, revisions: [step1]}\n")
+                .contains("duplicate model name 'a@step1'"));
     }
 }
