@@ -79,9 +79,10 @@ class ModelsCsvTest {
         ModelResult r = Rows.row("a", "f", "unembedding", 16, "collapsed_rows", 260.0, "collapsed_groups", 3.0,
                 "collapse_threshold", 0.99, "loss_pile", 3.5);
         List<String> columns = ModelsCsv.columns(List.of(r));
-        int source = columns.indexOf("source");
+        int revision = columns.indexOf("revision");
+        assertEquals(columns.indexOf("source") + 1, revision, "revision is the last documented extra");
         assertEquals(List.of("collapse_threshold", "collapsed_groups", "collapsed_rows", "loss_pile"),
-                columns.subList(source + 1, columns.size()), "after the documented extras, sorted");
+                columns.subList(revision + 1, columns.size()), "after the documented extras, sorted");
         Map<String, String> cells = firstRow(print(List.of(r)));
         assertEquals("260", cells.get("collapsed_rows"));
         assertEquals("3", cells.get("collapsed_groups"));
