@@ -1,6 +1,7 @@
 package dev.superscope.reports;
 
 import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.io.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -87,7 +88,11 @@ public final class ModelsCsv {
      * @throws ReportWriteException when the file cannot be written; an older file is then left as it was
      */
     public static void write(Path file, List<ModelResult> rows) {
-        AtomicFiles.writeText(file, out -> print(out, rows));
+        try {
+            AtomicFiles.writeText(file, out -> print(out, rows));
+        } catch (IOException e) {
+            throw ReportWriteException.writing(file, e);
+        }
     }
 
     /** Prints the header and the rows as CSV to {@code out}. */

@@ -4,6 +4,9 @@ import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.MatrixKind;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -90,26 +93,33 @@ public final class TokensCsv {
                         + " has " + c.getValue().length + " values for " + rows + " rows");
             }
         }
-        AtomicFiles.writeText(file, out -> {
-            CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180);
-            List<String> header = new ArrayList<>(List.of("id", "token", "padded"));
-            header.addAll(columns.keySet());
-            printer.printRecord(header);
-            double[][] arrays = columns.values().toArray(new double[0][]);
-            for (int i = 0; i < rows; i++) {
-                boolean padded = tokenizerVocab.isPresent() && i >= tokenizerVocab.getAsInt();
-                // Padding rows have no token: the tokenizer is not asked about ids it does not define.
-                String text = token == null || padded ? null : token.apply(i);
-                printer.print(i);
-                printer.print(text == null ? "" : text);
-                printer.print(padded);
-                for (double[] a : arrays) {
-                    printer.print(i < a.length ? Cells.number(a[i]) : "");
-                }
-                printer.println();
+        try {
+            AtomicFiles.writeText(file, out -> printRows(out, rows, token, tokenizerVocab, columns));
+        } catch (IOException e) {
+            throw ReportWriteException.writing(file, e);
+        }
+    }
+
+    private static void printRows(Writer out, int rows, IntFunction<String> token, OptionalInt tokenizerVocab,
+                                  Map<String, double[]> columns) throws IOException {
+        CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180);
+        List<String> header = new ArrayList<>(List.of("id", "token", "padded"));
+        header.addAll(columns.keySet());
+        printer.printRecord(header);
+        double[][] arrays = columns.values().toArray(new double[0][]);
+        for (int i = 0; i < rows; i++) {
+            boolean padded = tokenizerVocab.isPresent() && i >= tokenizerVocab.getAsInt();
+            // Padding rows have no token: the tokenizer is not asked about ids it does not define.
+            String text = token == null || padded ? null : token.apply(i);
+            printer.print(i);
+            printer.print(text == null ? "" : text);
+            printer.print(padded);
+            for (double[] a : arrays) {
+                printer.print(i < a.length ? Cells.number(a[i]) : "");
             }
-            printer.flush();
-        });
+            printer.println();
+        }
+        printer.flush();
     }
 
     /**

@@ -1,13 +1,11 @@
 package dev.superscope.checkpoints.hub;
 
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,8 +13,10 @@ import java.util.HexFormat;
 /**
  * Writes whole files into the Hugging Face cache the way {@code huggingface_hub} does, so that it and a
  * later offline run find them: the content in {@code blobs/<etag>}, a relative symbolic link
- * {@code snapshots/<commit>/<file>} to it, and {@code refs/<revision>} holding the commit. Every file is
- * written under a temporary name and renamed into place; where links cannot be made the file is copied.
+ * {@code snapshots/<commit>/<file>} to it, and {@code refs/<revision>} holding the commit. Every file and
+ * link is written under a temporary name of its own and renamed into place ({@link AtomicFiles}), so
+ * runs and threads writing the same file at once do not collide; where links cannot be made the file is
+ * copied.
  */
 final class SnapshotWriter {
     private final HuggingFaceCache cache;
@@ -43,8 +43,7 @@ final class SnapshotWriter {
         }
         Path ref = cache.repoFolder(repo).resolve("refs").resolve(revision);
         try {
-            Files.createDirectories(ref.getParent());
-            replace(ref, commit.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(ref, commit.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw cannotWrite(ref, e);
         }
@@ -62,41 +61,19 @@ final class SnapshotWriter {
         Path blob = repoDir.resolve("blobs").resolve(blobName);
         Path link = snapshot(repo, commit).resolve(file);
         try {
-            Files.createDirectories(blob.getParent());
             if (!Files.isRegularFile(blob) || Files.size(blob) != content.length) {
-                replace(blob, content);
+                AtomicFiles.write(blob, content);
             }
-            Files.createDirectories(link.getParent());
-            Files.deleteIfExists(link);
-            Path relative = link.getParent().relativize(blob);
             try {
-                Files.createSymbolicLink(link, relative);
+                AtomicFiles.replaceWithSymbolicLink(link, link.getParent().relativize(blob));
             } catch (UnsupportedOperationException | IOException noLinks) {
-                if (noLinks instanceof FileAlreadyExistsException) {
-                    throw (FileAlreadyExistsException) noLinks;
-                }
                 // File systems without symbolic links (some Windows setups): huggingface_hub copies too.
-                replace(link, content);
+                AtomicFiles.write(link, content);
             }
         } catch (IOException e) {
             throw cannotWrite(link, e);
         }
         return link;
-    }
-
-    /** Writes {@code target} under a temporary name in its directory and renames it into place. */
-    static void replace(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".incomplete");
-        try {
-            Files.write(tmp, content);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     static SuperscopeException cannotWrite(Path path, IOException e) {

@@ -6,6 +6,7 @@ import dev.superscope.checkpoints.safetensors.SafetensorsHeader;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,7 +110,7 @@ public final class TensorCache {
         System.arraycopy(head.bytes(), 0, all, 8, head.bytes().length);
         try {
             Files.createDirectories(path.getParent());
-            SnapshotWriter.replace(path, all);
+            AtomicFiles.write(path, all);
         } catch (IOException e) {
             throw SnapshotWriter.cannotWrite(path, e);
         }
@@ -157,7 +158,7 @@ public final class TensorCache {
         ranges.bytes().forEach((at, b) -> out.putLong(at).putInt(b.length).put(b));
         try {
             Files.createDirectories(path.getParent());
-            SnapshotWriter.replace(path, out.array());
+            AtomicFiles.write(path, out.array());
         } catch (IOException e) {
             throw SnapshotWriter.cannotWrite(path, e);
         }
