@@ -30,8 +30,49 @@ import java.util.regex.Pattern;
  * request is logged with its Range and Authorization header, and body bytes are counted.
  */
 final class FakeHub implements AutoCloseable {
-    /** One request as the server saw it. */
-    record Request(String server, String path, String range, String authorization, long bodyBytes) {
+    /**
+     * One request as the server saw it. It is recorded before its response starts, and its body bytes are
+     * counted before each write, so a client that has received a response (or a byte) never finishes
+     * before the server has counted it: tests can read the counts as soon as the client returns.
+     */
+    static final class Request {
+        private final String server;
+        private final String path;
+        private final String range;
+        private final String authorization;
+        private final AtomicLong bodyBytes = new AtomicLong();
+
+        Request(String server, String path, String range, String authorization) {
+            this.server = server;
+            this.path = path;
+            this.range = range;
+            this.authorization = authorization;
+        }
+
+        String server() {
+            return server;
+        }
+
+        String path() {
+            return path;
+        }
+
+        String range() {
+            return range;
+        }
+
+        String authorization() {
+            return authorization;
+        }
+
+        long bodyBytes() {
+            return bodyBytes.get();
+        }
+
+        @Override
+        public String toString() {
+            return server + " " + path + (range == null ? "" : " " + range) + " " + bodyBytes.get() + " bytes";
+        }
     }
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
@@ -244,34 +285,40 @@ final class FakeHub implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Request request = record(ex, auth, server);
         ex.sendResponseHeaders(status, length);
-        long sent = 0;
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r"); OutputStream out = ex.getResponseBody()) {
             in.seek(from);
             byte[] buffer = new byte[1 << 16];
             long limit = cut >= 0 ? Math.min(cut, length) : length;
+            long sent = 0;
             while (sent < limit) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
+                count(request, n);
                 out.write(buffer, 0, n);
                 sent += n;
             }
             if (cut >= 0) {
                 out.flush();
-                requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
-                bytesServed.addAndGet(sent);
                 throw new IOException("dropping the connection on purpose");
             }
         } catch (IOException e) {
-            if (cut < 0) {
-                // The client closed early (it had what it needed); count what went out.
-                requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
-                bytesServed.addAndGet(sent);
-            }
+            // Dropped on purpose, or the client closed early (it had what it needed): all was counted.
             ex.close();
-            return;
         }
-        requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
-        bytesServed.addAndGet(sent);
+    }
+
+    /** Records a request before its response headers go out. */
+    private Request record(HttpExchange ex, String auth, String server) {
+        Request r = new Request(server, ex.getRequestURI().getRawPath(), ex.getRequestHeaders().getFirst("Range"), auth);
+        requests.add(r);
+        return r;
+    }
+
+    /** Counts body bytes before they are written, so the client cannot hold a byte not yet counted. */
+    private void count(Request request, long bytes) {
+        request.bodyBytes.addAndGet(bytes);
+        bytesServed.addAndGet(bytes);
     }
 
     private void send(HttpExchange ex, int status, String errorCode, String body, String auth, String server)
@@ -280,13 +327,12 @@ final class FakeHub implements AutoCloseable {
         if (errorCode != null) {
             ex.getResponseHeaders().add("X-Error-Code", errorCode);
         }
+        Request request = record(ex, auth, server);
+        count(request, bytes.length);
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
-        requests.add(new Request(server, ex.getRequestURI().getRawPath(), ex.getRequestHeaders().getFirst("Range"), auth,
-                bytes.length));
-        bytesServed.addAndGet(bytes.length);
     }
 
     static String sha1(String s) {
