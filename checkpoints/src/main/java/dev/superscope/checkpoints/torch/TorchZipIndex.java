@@ -85,8 +85,10 @@ public final class TorchZipIndex {
         String prefix = pickle.name().substring(0, pickle.name().length() - "data.pkl".length());
         checkByteOrder(file, zip, prefix);
 
-        Object root = RestrictedUnpickler.unpickle(zip.readSmall(pickle, MAX_PICKLE_BYTES), file, pickle.name());
-        Map<String, TensorRef> refs = StateDictFlattener.flatten(root, file);
+        byte[] pickleBytes = zip.readSmall(pickle, MAX_PICKLE_BYTES);
+        PickleBudget budget = PickleBudget.forPickle(file, pickleBytes.length);
+        Object root = RestrictedUnpickler.unpickle(pickleBytes, file, pickle.name(), budget);
+        Map<String, TensorRef> refs = StateDictFlattener.flatten(root, file, budget);
 
         Map<String, Tensor> out = new TreeMap<>();
         for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
