@@ -1,5 +1,6 @@
 package dev.superscope.checkpoints.hub;
 
+import dev.superscope.plugins.SuperscopeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,10 @@ import java.util.Properties;
  *   <li>{@code HF_HUB_CACHE}, {@code HF_HOME}, {@code XDG_CACHE_HOME}: the Hugging Face cache, as
  *       {@link HuggingFaceCache#fromEnvironment} finds it;</li>
  *   <li>{@code SUPERSCOPE_CACHE}: Superscope's own cache of partially downloaded tensors (default
- *       {@code $XDG_CACHE_HOME/superscope}, else {@code ~/.cache/superscope}); see {@link TensorCache}.</li>
+ *       {@code $XDG_CACHE_HOME/superscope}, else {@code ~/.cache/superscope}); see {@link TensorCache};</li>
+ *   <li>{@code SUPERSCOPE_HUB_TIMEOUT}, {@code SUPERSCOPE_HUB_DEADLINE}, {@code SUPERSCOPE_HUB_RETRY_DELAY}:
+ *       seconds of silence before a try is abandoned (default 60), time one file may take before the
+ *       per-megabyte allowance (default 600), and the first wait between tries (default 1).</li>
  * </ul>
  *
  * @param endpoint     the hub's base URL, without a trailing slash
@@ -44,15 +48,26 @@ public record HubSettings(String endpoint, String token, boolean offline, Huggin
     public static final String PROPERTY_PREFIX = "superscope.env.";
 
     /**
-     * Retries: {@code attempts} tries in all, waiting {@code firstDelay}, then twice as long, and so on.
+     * Retries and time limits.
      *
-     * @param attempts     tries in all (at least 1)
-     * @param firstDelay   wait before the second try
+     * @param attempts       tries in all (at least 1); a try that made progress starts the count afresh
+     * @param firstDelay     wait before the second try; each later wait is twice the one before
      * @param connectTimeout time allowed to open a connection
-     * @param readTimeout  longest silence allowed while waiting for response headers or body bytes
+     * @param readTimeout    longest silence allowed while waiting for response headers or body bytes
+     * @param fileDeadline   time one file (a revision answer, a small file, a range, a tensor) may take,
+     *                       every try and wait included, before {@link #MB_DEADLINE} per megabyte is added
+     * @param maxRetryAfter  longest wait a server's {@code Retry-After} is honoured for; a server asking for
+     *                       more is given up on at once
      */
-    public record RetryPolicy(int attempts, Duration firstDelay, Duration connectTimeout, Duration readTimeout) {
-        /** 5 tries, 1 s first back-off, 10 s to connect, 60 s of silence at most. */
+    public record RetryPolicy(int attempts, Duration firstDelay, Duration connectTimeout, Duration readTimeout,
+                              Duration fileDeadline, Duration maxRetryAfter) {
+        /** Time added to {@link #fileDeadline} per megabyte of a transfer: a floor of 500 kB/s. */
+        public static final Duration MB_DEADLINE = Duration.ofSeconds(2);
+        /** 10 minutes per file before the per-megabyte allowance. */
+        public static final Duration DEFAULT_FILE_DEADLINE = Duration.ofMinutes(10);
+        /** A server's Retry-After is honoured up to a minute. */
+        public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+        /** 5 tries, 1 s first back-off, 10 s to connect, 60 s of silence at most, the default deadlines. */
         public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 Duration.ofSeconds(60));
 
@@ -62,9 +77,29 @@ public record HubSettings(String endpoint, String token, boolean offline, Huggin
             }
         }
 
+        /** A policy with the default file deadline and Retry-After limit. */
+        public RetryPolicy(int attempts, Duration firstDelay, Duration connectTimeout, Duration readTimeout) {
+            this(attempts, firstDelay, connectTimeout, readTimeout, DEFAULT_FILE_DEADLINE, DEFAULT_MAX_RETRY_AFTER);
+        }
+
+        /** This policy with another per-file deadline. */
+        public RetryPolicy withFileDeadline(Duration deadline) {
+            return new RetryPolicy(attempts, firstDelay, connectTimeout, readTimeout, deadline, maxRetryAfter);
+        }
+
+        /** This policy with another Retry-After limit. */
+        public RetryPolicy withMaxRetryAfter(Duration limit) {
+            return new RetryPolicy(attempts, firstDelay, connectTimeout, readTimeout, fileDeadline, limit);
+        }
+
         /** The wait before try {@code attempt + 1} (attempt counts from 1). */
         Duration delayAfter(int attempt) {
             return firstDelay.multipliedBy(1L << Math.max(0, Math.min(attempt - 1, 10)));
+        }
+
+        /** The deadline of a transfer of {@code bytes} bytes: the file deadline plus 2 s per megabyte. */
+        Duration deadlineFor(long bytes) {
+            return fileDeadline.plus(MB_DEADLINE.multipliedBy(Math.max(0, bytes) / 1_000_000));
         }
     }
 
@@ -99,7 +134,35 @@ public record HubSettings(String endpoint, String token, boolean offline, Huggin
             tensors = Path.of(home, ".cache", "superscope");
         }
         return new HubSettings(endpoint, token, offline, HuggingFaceCache.fromEnvironment(env), tensors,
-                RetryPolicy.DEFAULT);
+                retryPolicy(env));
+    }
+
+    /**
+     * The default policy with the time limits the environment sets: {@code SUPERSCOPE_HUB_TIMEOUT} (read
+     * timeout), {@code SUPERSCOPE_HUB_DEADLINE} (per-file deadline) and {@code SUPERSCOPE_HUB_RETRY_DELAY}
+     * (first back-off), each in seconds (fractions allowed).
+     */
+    private static RetryPolicy retryPolicy(Map<String, String> env) {
+        RetryPolicy d = RetryPolicy.DEFAULT;
+        return new RetryPolicy(d.attempts(), seconds(env, "SUPERSCOPE_HUB_RETRY_DELAY", d.firstDelay()),
+                d.connectTimeout(), seconds(env, "SUPERSCOPE_HUB_TIMEOUT", d.readTimeout()),
+                seconds(env, "SUPERSCOPE_HUB_DEADLINE", d.fileDeadline()), d.maxRetryAfter());
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
+        String v = env.get(name);
+        if (!nonEmpty(v)) {
+            return fallback;
+        }
+        try {
+            double s = Double.parseDouble(v.trim());
+            if (s > 0 && s <= 1e7) {
+                return Duration.ofNanos(Math.round(s * 1e9));
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new SuperscopeException(SuperscopeException.USAGE, name + " must be a positive number of seconds");
     }
 
     /**

@@ -18,8 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -93,6 +98,26 @@ final class FakeHub implements AutoCloseable {
     volatile boolean ignoreRange;
     /** When positive, every body of at least 64 KiB starts this many milliseconds late (a slow link). */
     volatile long slowBodiesMillis;
+    /** When set, large files are redirected here instead of to the CDN. */
+    volatile String lfsLocation;
+    /** Sent as {@code Retry-After} with the {@link #failNext} answers, when set. */
+    volatile String retryAfter;
+    /**
+     * Bodies of requests whose path this matches send {@link #stallAfterBytes} bytes, then nothing until
+     * the hub is closed (a server that went silent after its headers).
+     */
+    volatile Predicate<String> stallWhen = path -> false;
+    volatile long stallAfterBytes;
+    /** Bodies of requests whose path this matches are sent one byte every {@link #dripMillis}, for ever. */
+    volatile Predicate<String> dripWhen = path -> false;
+    volatile long dripMillis = 50;
+    /** Released when the hub closes, so stalled answers end. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-hub");
+        t.setDaemon(true);
+        return t;
+    });
 
     static final class Repo {
         final String commit;
@@ -112,6 +137,9 @@ final class FakeHub implements AutoCloseable {
         cdn = HttpServer.create(any, 0);
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
+        // A stalled answer must not stop the others: one thread per exchange.
+        hub.setExecutor(handlers);
+        cdn.setExecutor(handlers);
         hub.start();
         cdn.start();
     }
@@ -146,6 +174,11 @@ final class FakeHub implements AutoCloseable {
         }
         repos.put(repo, r);
         return r;
+    }
+
+    /** The commit {@code repo}'s main branch names. */
+    String commitOf(String repo) {
+        return repos.get(repo).commit;
     }
 
     long bytesFor(String fileSuffix) {
@@ -217,8 +250,9 @@ final class FakeHub implements AutoCloseable {
             if (size >= LFS_THRESHOLD) {
                 ex.getResponseHeaders().add("X-Linked-Etag", "\"" + etag + "\"");
                 ex.getResponseHeaders().add("X-Linked-Size", Long.toString(size));
-                ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/"
-                        + repoName + "/" + repo.commit + "/" + parts[4] + "?sig=x");
+                String elsewhere = lfsLocation;
+                ex.getResponseHeaders().add("Location", elsewhere != null ? elsewhere : "http://127.0.0.1:"
+                        + cdn.getAddress().getPort() + "/cdn/" + repoName + "/" + repo.commit + "/" + parts[4] + "?sig=x");
                 send(ex, 302, null, "", auth, "hub");
                 return;
             }
@@ -294,8 +328,7 @@ final class FakeHub implements AutoCloseable {
             long sent = 0;
             while (sent < limit) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
-                count(request, n);
-                out.write(buffer, 0, n);
+                write(out, request, buffer, n);
                 sent += n;
             }
             if (cut >= 0) {
@@ -327,12 +360,56 @@ final class FakeHub implements AutoCloseable {
         if (errorCode != null) {
             ex.getResponseHeaders().add("X-Error-Code", errorCode);
         }
+        if (status >= 500 || status == 429) {
+            String wait = retryAfter;
+            if (wait != null) {
+                ex.getResponseHeaders().add("Retry-After", wait);
+            }
+        }
         Request request = record(ex, auth, server);
-        count(request, bytes.length);
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+            write(out, request, bytes, bytes.length);
+        } catch (IOException stalledOrClosed) {
+            ex.close();
         }
+    }
+
+    /**
+     * Writes {@code n} bytes of a body, counting them first, and misbehaving as {@link #stallWhen} and
+     * {@link #dripWhen} say for this request's path.
+     */
+    private void write(OutputStream out, Request request, byte[] bytes, int n) throws IOException {
+        if (stallWhen.test(request.path()) && request.bodyBytes() + n > stallAfterBytes) {
+            int before = (int) Math.max(0, stallAfterBytes - request.bodyBytes());
+            count(request, before);
+            out.write(bytes, 0, before);
+            out.flush();
+            try {
+                closing.await(); // silent until the test is over
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stalled on purpose");
+        }
+        if (dripWhen.test(request.path())) {
+            for (int i = 0; i < n; i++) {
+                count(request, 1);
+                out.write(bytes, i, 1);
+                out.flush();
+                try {
+                    if (closing.await(dripMillis, TimeUnit.MILLISECONDS)) {
+                        throw new IOException("hub closed");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            return;
+        }
+        count(request, n);
+        out.write(bytes, 0, n);
     }
 
     static String sha1(String s) {
@@ -345,7 +422,9 @@ final class FakeHub implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         hub.stop(0);
         cdn.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -348,6 +348,21 @@ class HubCheckpointsTest {
         }
     }
 
+    /** A redirect to anything but an http(s) URL is the server misbehaving: exit 4, not an internal error. */
+    @Test
+    void redirectsToFileUrlsOrMalformedLocationsAreNetworkFailures() throws IOException {
+        hub.add("org/m", bigSingleFile("m"));
+        for (String location : List.of("file:///etc/passwd", "http://[::1/x", "jar:file:/x!/y", "//", "ftp://h/x")) {
+            hub.lfsLocation = location;
+            SuperscopeException e = assertThrows(SuperscopeException.class, () -> HubCheckpoints.open(
+                    HubId.parse("org/m").orElseThrow(), "org/m", settings(null), DownloadListener.NONE).close(),
+                    location);
+            assertEquals(SuperscopeException.NETWORK, e.exitCode(), location + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("redirected"),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void missingRepositoryOrRevisionIsNamed() throws IOException {
         hub.add("org/m", bigSingleFile("m"));
