@@ -11,6 +11,10 @@
  *       (a tensor name, a config value, a model name) into one that is safe to print on a terminal: no
  *       control character, escape sequence or bidirectional override reaches it raw, and its length can
  *       be bounded.</li>
+ *   <li>{@link dev.superscope.plugins.io.SmallFiles}: reads a file that should be small (a lock, a ref,
+ *       a token, a models.csv) only when it is a regular file, and never more than a stated number of
+ *       bytes, so a FIFO or a link to {@code /dev/zero} under a familiar name cannot hang or exhaust a
+ *       run.</li>
  * </ul>
  *
  * All are pure static functions with no mutable state, usable from any module (this one depends on
