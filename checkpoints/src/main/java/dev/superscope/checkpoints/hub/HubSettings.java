@@ -1,6 +1,7 @@
 package dev.superscope.checkpoints.hub;
 
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.SmallFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import java.util.Properties;
  *   <li>{@code HF_ENDPOINT}: the hub's base URL (default {@code https://huggingface.co});</li>
  *   <li>{@code HF_TOKEN}: an access token for gated and private models, else the token file
  *       {@code $HF_HOME/token} (default {@code ~/.cache/huggingface/token}), as written by
- *       {@code huggingface-cli login};</li>
+ *       {@code huggingface-cli login}; a token holding a line break, DEL or another character no token
+ *       has is refused before anything is sent, by where it came from, never by its value;</li>
  *   <li>{@code HF_HUB_OFFLINE=1} (or {@code true}/{@code yes}/{@code on}): only caches are used;</li>
  *   <li>{@code HF_HUB_CACHE}, {@code HF_HOME}, {@code XDG_CACHE_HOME}: the Hugging Face cache, as
  *       {@link HuggingFaceCache#fromEnvironment} finds it;</li>
@@ -46,6 +48,8 @@ public record HubSettings(String endpoint, String token, boolean offline, Huggin
      * because a running JVM cannot change its own environment.
      */
     public static final String PROPERTY_PREFIX = "superscope.env.";
+    /** Larger than any access token file; a bigger one is not one. */
+    private static final long MAX_TOKEN_FILE_BYTES = 4096;
 
     /**
      * Retries and time limits.
@@ -123,7 +127,7 @@ public record HubSettings(String endpoint, String token, boolean offline, Huggin
     public static HubSettings fromEnvironment(Map<String, String> env) {
         String home = nonEmpty(env.get("HOME")) ? env.get("HOME") : System.getProperty("user.home");
         String endpoint = nonEmpty(env.get("HF_ENDPOINT")) ? env.get("HF_ENDPOINT") : DEFAULT_ENDPOINT;
-        String token = nonEmpty(env.get("HF_TOKEN")) ? env.get("HF_TOKEN").trim() : tokenFile(env, home);
+        String token = token(env, home);
         boolean offline = isTrue(env.get("HF_HUB_OFFLINE"));
         Path tensors;
         if (nonEmpty(env.get("SUPERSCOPE_CACHE"))) {
@@ -185,21 +189,60 @@ public record HubSettings(String endpoint, String token, boolean offline, Huggin
         return fromEnvironment(processEnvironment());
     }
 
-    private static String tokenFile(Map<String, String> env, String home) {
+    /**
+     * The access token: {@code HF_TOKEN} when set (blank counts as unset), else the token file; either
+     * trimmed of surrounding white space, as huggingface_hub trims it.
+     *
+     * @throws SuperscopeException (exit 3) when the token holds a character no token has (a line break,
+     *                             DEL, a control character, space inside it, non-ASCII): the JDK would
+     *                             refuse it as a header value, and its error would print the token
+     */
+    private static String token(Map<String, String> env, String home) {
+        String fromEnv = env.get("HF_TOKEN");
+        if (fromEnv != null && !fromEnv.trim().isEmpty()) {
+            return checkedToken(fromEnv.trim(), "HF_TOKEN");
+        }
+        Path file = tokenFilePath(env, home);
+        String fromFile = readTokenFile(file);
+        return fromFile == null ? null : checkedToken(fromFile, "the token file " + file);
+    }
+
+    private static Path tokenFilePath(Map<String, String> env, String home) {
         Path hfHome = nonEmpty(env.get("HF_HOME")) ? expandHome(env.get("HF_HOME"), home)
                 : nonEmpty(env.get("XDG_CACHE_HOME")) ? expandHome(env.get("XDG_CACHE_HOME"), home).resolve("huggingface")
                 : Path.of(home, ".cache", "huggingface");
-        Path file = nonEmpty(env.get("HF_TOKEN_PATH")) ? expandHome(env.get("HF_TOKEN_PATH"), home)
-                : hfHome.resolve("token");
+        return nonEmpty(env.get("HF_TOKEN_PATH")) ? expandHome(env.get("HF_TOKEN_PATH"), home) : hfHome.resolve("token");
+    }
+
+    private static String readTokenFile(Path file) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try {
-            String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+            String t = new String(SmallFiles.read(file, MAX_TOKEN_FILE_BYTES), StandardCharsets.UTF_8).trim();
             return t.isEmpty() ? null : t;
+        } catch (SmallFiles.RefusedFileException e) {
+            throw new SuperscopeException(SuperscopeException.BAD_INPUT, "the token file " + file + " " + e.getMessage()
+                    + "; it should hold one access token");
         } catch (IOException e) {
             return null; // an unreadable token file is the same as none; a gated model then says how to fix it
         }
+    }
+
+    /** {@code token} when every character is printable ASCII; else a refusal naming {@code source}, never the value. */
+    private static String checkedToken(String token, String source) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                String kind = c == '\r' || c == '\n' ? "a line break" : c == 0x7f ? "a DEL character"
+                        : c == ' ' || c == '\t' ? "white space" : c < 0x20 ? "a control character"
+                        : "a character outside printable ASCII";
+                throw new SuperscopeException(SuperscopeException.BAD_INPUT, source + " holds " + kind + " at"
+                        + " character " + (i + 1) + " (a copy-paste accident?); an access token is letters, digits"
+                        + " and punctuation only: set it again");
+            }
+        }
+        return token;
     }
 
     private static boolean isTrue(String v) {
