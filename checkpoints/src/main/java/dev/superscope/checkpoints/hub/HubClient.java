@@ -3,6 +3,7 @@ package dev.superscope.checkpoints.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.TerminalText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Matcher;
@@ -67,8 +69,14 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
-    /** A whole file and the hub's identifiers for it. */
-    public record FileBody(byte[] content, String etag, String commit) {
+    /**
+     * A whole file and the hub's identifiers for it.
+     *
+     * @param etag         the hub's ETag (without quotes), or null
+     * @param etagVerified true when the ETag is provably this content's (its SHA-256 or git blob id), so
+     *                     the content may be stored under it
+     */
+    public record FileBody(byte[] content, String etag, boolean etagVerified, String commit) {
     }
 
     /** Some bytes of a file and the whole file's size. */
@@ -144,8 +152,9 @@ public final class HubClient implements AutoCloseable {
         return withRetries(what, policy().deadlineFor(0), deadline -> {
             try (Response r = send(uri, null, id, file, deadline)) {
                 byte[] content = readAll(r.body, what, cap);
-                String etag = r.linkedEtag != null ? r.linkedEtag : r.etag;
-                return new FileBody(content, etag == null ? null : cleanEtag(etag),
+                String etag = r.linkedEtag != null ? cleanEtag(r.linkedEtag) : r.etag == null ? null : cleanEtag(r.etag);
+                checkAnnounced(r, content, etag);
+                return new FileBody(content, etag, ContentHashes.names(etag, content),
                         r.repoCommit != null ? r.repoCommit : commit);
             }
         });
@@ -369,6 +378,7 @@ public final class HubClient implements AutoCloseable {
                 continue;
             }
             if (status == 200 || status == 206) {
+                refuseEncoded(response, id.repo() + "@" + id.revision() + (file == null ? "" : "/" + file));
                 Response r = new Response(response, new WatchedBody(response.body(), watchdog,
                         policy().readTimeout(), deadline));
                 r.etag = header(first, "ETag").orElse(header(response, "ETag").orElse(null));
@@ -384,13 +394,29 @@ public final class HubClient implements AutoCloseable {
     }
 
     /**
+     * Refuses a body in a content coding (gzip, br, ...) that was not asked for: stored as it came, a
+     * compressed config.json would poison the shared cache; and a byte range of one means nothing.
+     */
+    private static void refuseEncoded(HttpResponse<InputStream> response, String what) throws IOException {
+        String coding = header(response, "Content-Encoding").map(String::trim).orElse("");
+        if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
+            response.body().close();
+            throw new SuperscopeException(SuperscopeException.NETWORK, what + ": the server sent it with"
+                    + " Content-Encoding \"" + TerminalText.safe(coding, 40) + "\", which Superscope did not ask"
+                    + " for (it asks for identity); refused rather than stored");
+        }
+    }
+
+    /**
      * A GET of {@code uri}. The token is added only for the hub's own origin; a token the JDK refuses as
      * a header value is reported without the value (HubSettings refuses such tokens first).
      */
     private HttpRequest request(URI uri, String range, Duration headersWithin) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
                 .timeout(headersWithin)
-                .header("User-Agent", "superscope/0.1; java");
+                .header("User-Agent", "superscope/0.1; java")
+                // Bytes are stored and ranges counted as they are on the hub: no compression, asked or not.
+                .header("Accept-Encoding", "identity");
         if (range != null) {
             request.header("Range", range);
         }
@@ -450,6 +476,26 @@ public final class HubClient implements AutoCloseable {
         }
         throw new SuperscopeException(SuperscopeException.NETWORK, what + ": unexpected HTTP " + status + " from "
                 + uri);
+    }
+
+    /**
+     * Checks a whole file against what the hub announced before anything stores it: its size
+     * (Content-Length, and X-Linked-Size for an LFS file) and, for an LFS file, the SHA-256 its ETag
+     * is. A mismatch is worth another try (the bytes were damaged on the way, or a proxy meddled).
+     */
+    private static void checkAnnounced(Response r, byte[] content, String etag) throws IOException {
+        OptionalLong length = r.last.headers().firstValueAsLong("Content-Length");
+        if (length.isPresent() && length.getAsLong() != content.length) {
+            throw new IOException("received " + content.length + " bytes where Content-Length announced "
+                    + length.getAsLong());
+        }
+        if (r.linkedSize != null && !r.linkedSize.trim().equals(Long.toString(content.length))) {
+            throw new IOException("received " + content.length + " bytes where the hub announced "
+                    + TerminalText.safe(r.linkedSize.trim(), 40) + " (X-Linked-Size)");
+        }
+        if (r.linkedEtag != null && ContentHashes.isSha256(etag) && !etag.equals(ContentHashes.sha256(content))) {
+            throw new IOException("the content's SHA-256 is not the " + etag + " the hub announced (X-Linked-Etag)");
+        }
     }
 
     private static long checkRangeStart(Response r, long start, String what) throws IOException {

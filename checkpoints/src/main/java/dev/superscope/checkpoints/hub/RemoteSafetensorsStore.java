@@ -41,25 +41,33 @@ final class RemoteSafetensorsStore implements TensorStore {
      */
     static RemoteSafetensorsStore open(RemoteFile file, RemoteAccess access) {
         Path label = Path.of(file.toString());
-        TensorCache.Head head = access.cache().head(file).orElse(null);
-        if (head == null) {
-            if (access.offline()) {
-                throw RemoteAccess.offlineMiss("the safetensors header of " + file,
-                        access.cache().directory(file).resolve("header.bin"));
+        TensorCache.Head cached = access.cache().head(file).orElse(null);
+        if (cached != null) {
+            try {
+                return new RemoteSafetensorsStore(file, access, parse(cached, label));
+            } catch (BadInputException damaged) {
+                if (access.offline()) {
+                    throw damaged;
+                }
+                // A cached header that does not parse is fetched again rather than trusted.
             }
-            HubClient.Range prefix = access.client().range(file.id(), file.commit(), file.file(), 0,
-                    SafetensorsHeader.PREFIX_BYTES);
-            long n = SafetensorsHeader.headerLength(prefix.bytes(), prefix.fileSize(), label);
-            byte[] json = n == 0 ? new byte[0]
-                    : access.client().range(file.id(), file.commit(), file.file(), SafetensorsHeader.PREFIX_BYTES,
-                    (int) n).bytes();
-            byte[] bytes = Arrays.copyOf(prefix.bytes(), SafetensorsHeader.PREFIX_BYTES + json.length);
-            System.arraycopy(json, 0, bytes, SafetensorsHeader.PREFIX_BYTES, json.length);
-            head = new TensorCache.Head(prefix.fileSize(), bytes);
-            parse(head, label); // validate before caching
-            access.cache().storeHead(file, head);
         }
-        return new RemoteSafetensorsStore(file, access, parse(head, label));
+        if (access.offline()) {
+            throw RemoteAccess.offlineMiss("the safetensors header of " + file,
+                    access.cache().directory(file).resolve("header.bin"));
+        }
+        HubClient.Range prefix = access.client().range(file.id(), file.commit(), file.file(), 0,
+                SafetensorsHeader.PREFIX_BYTES);
+        long n = SafetensorsHeader.headerLength(prefix.bytes(), prefix.fileSize(), label);
+        byte[] json = n == 0 ? new byte[0]
+                : access.client().range(file.id(), file.commit(), file.file(), SafetensorsHeader.PREFIX_BYTES,
+                (int) n).bytes();
+        byte[] bytes = Arrays.copyOf(prefix.bytes(), SafetensorsHeader.PREFIX_BYTES + json.length);
+        System.arraycopy(json, 0, bytes, SafetensorsHeader.PREFIX_BYTES, json.length);
+        TensorCache.Head head = new TensorCache.Head(prefix.fileSize(), bytes);
+        SafetensorsHeader header = parse(head, label); // validated before it is cached
+        access.cache().storeHead(file, head);
+        return new RemoteSafetensorsStore(file, access, header);
     }
 
     private static SafetensorsHeader parse(TensorCache.Head head, Path label) {

@@ -45,8 +45,18 @@ final class RemoteTorchStore implements TensorStore {
 
     /** Indexes {@code file} from the cache or by Range requests; refuses anything TorchZipStore refuses. */
     static RemoteTorchStore open(RemoteFile file, RemoteAccess access) {
-        CachedRangeSource source = new CachedRangeSource(file, access);
-        TorchZipIndex index = TorchZipIndex.read(source, Path.of(file.toString()));
+        CachedRangeSource source = new CachedRangeSource(file, access, true);
+        TorchZipIndex index;
+        try {
+            index = TorchZipIndex.read(source, Path.of(file.toString()));
+        } catch (BadInputException refused) {
+            if (access.offline() || !source.usedCachedRanges()) {
+                throw refused;
+            }
+            // Cached ranges that do not index the file are fetched again rather than trusted.
+            source = new CachedRangeSource(file, access, false);
+            index = TorchZipIndex.read(source, Path.of(file.toString()));
+        }
         source.persist(); // only once the index passed every check
         return new RemoteTorchStore(file, access, source, index);
     }

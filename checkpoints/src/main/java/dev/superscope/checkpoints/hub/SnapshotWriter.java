@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Writes whole files into the Hugging Face cache the way {@code huggingface_hub} does, so that it and a
@@ -50,20 +47,23 @@ final class SnapshotWriter {
     }
 
     /**
-     * Stores {@code content} as {@code file} of {@code commit}.
+     * Stores {@code content} as {@code file} of {@code commit}: in {@code blobs/<etag>} when the ETag is
+     * provably this content's (its SHA-256 or git blob id, as huggingface_hub names blobs), else in
+     * {@code blobs/<sha256 of the content>}. So two files never share a blob unless their bytes are the
+     * same, whatever ETags a server sends, and a blob that is there with other bytes (a damaged or
+     * poisoned one) is replaced by bytes that match its name.
      *
-     * @param etag the hub's ETag for the file (its blob name), or null to name the blob by its SHA-256
+     * @param etag         the hub's ETag for the file, or null
+     * @param etagVerified true when {@code etag} names {@code content} (see {@link ContentHashes#names})
      * @return the snapshot path of the file
      */
-    Path writeFile(String repo, String commit, String file, byte[] content, String etag) {
-        String blobName = etag != null && etag.matches("[0-9A-Za-z._-]{1,128}") ? etag : sha256(content);
+    Path writeFile(String repo, String commit, String file, byte[] content, String etag, boolean etagVerified) {
+        String blobName = etagVerified && isPlainName(etag) ? etag : ContentHashes.sha256(content);
         Path repoDir = cache.repoFolder(repo);
         Path blob = repoDir.resolve("blobs").resolve(blobName);
         Path link = snapshot(repo, commit).resolve(file);
         try {
-            if (!Files.isRegularFile(blob) || Files.size(blob) != content.length) {
-                AtomicFiles.write(blob, content);
-            }
+            AtomicFiles.write(blob, content);
             try {
                 AtomicFiles.replaceWithSymbolicLink(link, link.getParent().relativize(blob));
             } catch (UnsupportedOperationException | IOException noLinks) {
@@ -76,16 +76,24 @@ final class SnapshotWriter {
         return link;
     }
 
+    /** Removes {@code file} from the snapshot of {@code commit} (the link; its blob may serve others). */
+    void forget(String repo, String commit, String file) {
+        Path link = cache.repoFolder(repo).resolve("snapshots").resolve(commit).resolve(file);
+        try {
+            Files.deleteIfExists(link);
+        } catch (IOException e) {
+            throw cannotWrite(link, e);
+        }
+    }
+
+    /** A blob name that is one plain path element: no "." or "..", nothing but letters, digits and "._-". */
+    static boolean isPlainName(String name) {
+        return name != null && name.matches("[0-9A-Za-z][0-9A-Za-z._-]{0,127}");
+    }
+
     static SuperscopeException cannotWrite(Path path, IOException e) {
         return new SuperscopeException(1, path + ": cannot write to the cache: " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
 
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 }

@@ -66,7 +66,7 @@ class ConcurrentCacheWritesTest {
     void twoThreadsWritingOneBlobBothSucceed() throws Exception {
         SnapshotWriter writer = new SnapshotWriter(new HuggingFaceCache(tmp.resolve("hub")));
         byte[] config = "{\"model_type\": \"gpt2\"}".getBytes(StandardCharsets.UTF_8);
-        race(id -> writer.writeFile("org/m", COMMIT_A, "config.json", config, null));
+        race(id -> writer.writeFile("org/m", COMMIT_A, "config.json", config, null, false));
         Path link = tmp.resolve("hub/models--org--m/snapshots").resolve(COMMIT_A).resolve("config.json");
         assertArrayEquals(config, Files.readAllBytes(link));
         assertOnlyFinishedFiles(tmp.resolve("hub/models--org--m/blobs"));

@@ -98,6 +98,13 @@ final class FakeHub implements AutoCloseable {
     volatile boolean ignoreRange;
     /** When positive, every body of at least 64 KiB starts this many milliseconds late (a slow link). */
     volatile long slowBodiesMillis;
+    /** Whole small files are sent gzip-compressed, with Content-Encoding: gzip, asked for or not. */
+    volatile boolean gzipSmallFiles;
+    /** When set, every file's ETag (X-Linked-Etag for large ones) is this, whatever its content. */
+    volatile String etagOverride;
+    /** When set, large files announce this X-Linked-Size. */
+    volatile String linkedSizeOverride;
+    private final Map<String, String> hashes = new ConcurrentHashMap<>();
     /** When set, large files are redirected here instead of to the CDN. */
     volatile String lfsLocation;
     /** Sent as {@code Retry-After} with the {@link #failNext} answers, when set. */
@@ -245,18 +252,26 @@ final class FakeHub implements AutoCloseable {
                 return;
             }
             long size = Files.size(local);
-            String etag = sha1(local.toString() + size);
             ex.getResponseHeaders().add("X-Repo-Commit", repo.commit);
+            String forced = etagOverride;
             if (size >= LFS_THRESHOLD) {
-                ex.getResponseHeaders().add("X-Linked-Etag", "\"" + etag + "\"");
-                ex.getResponseHeaders().add("X-Linked-Size", Long.toString(size));
+                // As the hub names LFS files: the SHA-256 of the content, and the size.
+                String linkedSize = linkedSizeOverride;
+                ex.getResponseHeaders().add("X-Linked-Etag", "\"" + (forced != null ? forced : hash(local, true)) + "\"");
+                ex.getResponseHeaders().add("X-Linked-Size", linkedSize != null ? linkedSize : Long.toString(size));
                 String elsewhere = lfsLocation;
                 ex.getResponseHeaders().add("Location", elsewhere != null ? elsewhere : "http://127.0.0.1:"
                         + cdn.getAddress().getPort() + "/cdn/" + repoName + "/" + repo.commit + "/" + parts[4] + "?sig=x");
                 send(ex, 302, null, "", auth, "hub");
                 return;
             }
-            ex.getResponseHeaders().add("ETag", "\"" + etag + "\"");
+            // As the hub names regular files: their git blob id.
+            ex.getResponseHeaders().add("ETag", "\"" + (forced != null ? forced : hash(local, false)) + "\"");
+            if (gzipSmallFiles) {
+                ex.getResponseHeaders().add("Content-Encoding", "gzip");
+                send(ex, 200, null, gzip(Files.readAllBytes(local)), auth, "hub");
+                return;
+            }
             serveFile(ex, local, auth, "hub");
         } catch (RuntimeException e) {
             send(ex, 500, null, e.toString(), auth, "hub");
@@ -356,7 +371,11 @@ final class FakeHub implements AutoCloseable {
 
     private void send(HttpExchange ex, int status, String errorCode, String body, String auth, String server)
             throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        send(ex, status, errorCode, body.getBytes(StandardCharsets.UTF_8), auth, server);
+    }
+
+    private void send(HttpExchange ex, int status, String errorCode, byte[] bytes, String auth, String server)
+            throws IOException {
         if (errorCode != null) {
             ex.getResponseHeaders().add("X-Error-Code", errorCode);
         }
@@ -410,6 +429,36 @@ final class FakeHub implements AutoCloseable {
         }
         count(request, n);
         out.write(bytes, 0, n);
+    }
+
+    /** The hub's name for a file's content: SHA-256 (LFS) or git blob id; computed once per file version. */
+    private String hash(Path file, boolean sha256) throws IOException {
+        String key = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file) + "|" + sha256;
+        String known = hashes.get(key);
+        if (known != null) {
+            return known;
+        }
+        byte[] content = Files.readAllBytes(file);
+        String h;
+        try {
+            MessageDigest d = MessageDigest.getInstance(sha256 ? "SHA-256" : "SHA-1");
+            if (!sha256) {
+                d.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
+            }
+            h = HexFormat.of().formatHex(d.digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        hashes.put(key, h);
+        return h;
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(content);
+        }
+        return out.toByteArray();
     }
 
     static String sha1(String s) {
