@@ -159,6 +159,13 @@ class HostileInputTest {
                         .op(0x9c).op(0x46).op(0xf9).op(0x20).op(0x6a).op(0xa8).op(0x50).op(0x19).op('.')
                         .proto2().integer(1001).op('.').bytes(), "legacy PyTorch serialization"),
                 bin("corrupt central directory", badCentral, "corrupt zip"),
+                // Cost bounded by the bytes in the file: an expanded tensor saved as is (one stored row seen
+                // as 20 million) passes every extent check; analysing it once ran 134 s into a 1.1 GB CSV.
+                new Case("stride-0 view of one stored row", "analyze", dir -> gpt2Bin(dir, HostileFiles.Zip.torch(
+                        HostileFiles.oneTensorPickle(WTE, 4, new long[] {20_000_000, 4}, new long[] {0, 1}),
+                        f32(new float[4])).build()), "pytorch_model.bin", "rows overlap in its storage", false),
+                new Case("20 million rows of no columns", "analyze", dir -> gpt2Safetensors(dir, safetensors("{"
+                        + entry(WTE, "F32", "[20000000,0]", 0, 0) + "}", 0)), "model.safetensors", "no columns", false),
                 // ---- shard index files
                 index("shard path with ..", "{\"weight_map\": {\"" + WTE + "\": \"../x/model.safetensors\"}}",
                         "is not a plain relative path"),

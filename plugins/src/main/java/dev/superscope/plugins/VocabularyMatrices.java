@@ -6,6 +6,7 @@ import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.plugins.io.TerminalText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,7 @@ public final class VocabularyMatrices {
 
         String embeddingName = firstPresent(store, spec.embeddingNames()).orElseThrow(() ->
                 missing(checkpoint, spec, "embedding", spec.embeddingNames()));
-        Matrix embedding = store.matrix(embeddingName);
+        Matrix embedding = hasColumns(store.matrix(embeddingName), checkpoint);
         Optional<String> headName = firstPresent(store, spec.headNames());
         Optional<Boolean> configTie = config.bool("tie_word_embeddings");
         boolean tiedByConfig = configTie.orElse(spec.tiedByDefault());
@@ -59,7 +60,7 @@ public final class VocabularyMatrices {
         Matrix unembedding;
         boolean tied;
         if (headName.isPresent()) {
-            unembedding = store.matrix(headName.get());
+            unembedding = hasColumns(store.matrix(headName.get()), checkpoint);
             tied = tiedByConfig;
             if (tiedByConfig) {
                 firstDifference(embedding, unembedding).ifPresent(d -> warnings.add(configName
@@ -102,6 +103,19 @@ public final class VocabularyMatrices {
         String architecture = config.architecture().isEmpty() ? spec.name() : config.architecture();
         return new LoadedModel(checkpoint, spec.name(), architecture, embedding, unembedding, tied, hiddenSize,
                 tokenizerVocab, warnings);
+    }
+
+    /**
+     * {@code m} when it has columns: a matrix of many rows and no columns holds no bytes, yet reporting
+     * its rows (a token table per row) would cost work no file size bounds.
+     */
+    private static Matrix hasColumns(Matrix m, Checkpoint checkpoint) {
+        if (m.cols() == 0 && m.rows() > 0) {
+            throw new BadInputException(checkpoint.directory(), "tensor " + TerminalText.safe(m.name(), 200) + " in "
+                    + checkpoint.tensors().describe() + " has " + m.rows() + " rows but no columns; there is nothing"
+                    + " to measure");
+        }
+        return m;
     }
 
     /** The first of {@code names} that {@code store} holds. */

@@ -339,6 +339,24 @@ class HubTorchBinTest {
                 e.getMessage());
     }
 
+    /** A stride-0 view (one stored row seen as 20 million) is refused as a matrix before any storage is fetched. */
+    @Test
+    void anExpandedViewIsRefusedBeforeItsStorageIsFetched() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("src/expanded"));
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        new TorchBinWriter("archive").storage("0", values(64, 1))
+                .tensor(HEAD, "0", 0, new long[] {20_000_000, 64}, new long[] {0, 1})
+                .write(dir.resolve("pytorch_model.bin"));
+        hub.add("org/expanded", dir);
+        try (Checkpoint c = open("org/expanded", settings())) {
+            assertEquals(1, c.tensors().tensors().size());
+            long before = hub.bytesFor("pytorch_model.bin");
+            BadInputException e = assertThrows(BadInputException.class, () -> c.tensors().matrix(HEAD));
+            assertTrue(e.getMessage().contains("overlap") && e.getMessage().contains(HEAD), e.getMessage());
+            assertEquals(before, hub.bytesFor("pytorch_model.bin"), "nothing fetched for it");
+        }
+    }
+
     private static boolean noRangesFile(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
             return walk.noneMatch(p -> p.getFileName().toString().equals(TensorCache.RANGES_FILE));

@@ -69,6 +69,11 @@ class TorchFuzzTest {
                 .storage("0", f32(new float[4])).build()));
         seeds.add(seedOf("dag-value", new TorchArchiveBuilder("v").pickle(HostilePickles.containerDagValue(30))
                 .storage("0", f32(new float[4])).build()));
+        // A stride-0 view: one stored row seen as 20 million (an expanded tensor saved as is).
+        byte[] expanded = TorchArchiveBuilder.oneTensorPickle("e", "FloatStorage", 4, 0, new long[] {20_000_000, 4},
+                new long[] {0, 1});
+        seeds.add(seedOf("stride-0", new TorchArchiveBuilder("e").pickle(expanded).storage("0", f32(new float[4]))
+                .build()));
         return seeds;
     }
 
