@@ -105,8 +105,8 @@ final class AuditRun {
                 writeFits(store, results);
             }
             out.println();
-            out.println("wrote " + store.modelsCsv() + (fit ? ", " + FitsCsv.FILE_NAME + ", " + OverlapPlot.FILE_NAME : "")
-                    + " and " + TokensCsv.DIRECTORY + "/");
+            out.println("wrote " + Main.safeLine(store.modelsCsv().toString())
+                    + (fit ? ", " + FitsCsv.FILE_NAME + ", " + OverlapPlot.FILE_NAME : "") + " and " + TokensCsv.DIRECTORY + "/");
             out.flush();
         }
         if (!failures.isEmpty()) {

@@ -26,11 +26,13 @@ final class PluginsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("Loaders:");
         for (ModelLoader l : plugins.loaders().values()) {
-            out.printf("  %-14s %s  [%s]%n", l.name(), l.description(), l.getClass().getName());
+            out.printf("  %-14s %s  [%s]%n", Main.safeLine(l.name()), Main.safeLine(l.description()),
+                    l.getClass().getName());
         }
         out.println("Analyzers:");
         for (Analyzer a : plugins.analyzers().values()) {
-            out.printf("  %-14s %s  [%s]%n", a.name(), a.description(), a.getClass().getName());
+            out.printf("  %-14s %s  [%s]%n", Main.safeLine(a.name()), Main.safeLine(a.description()),
+                    a.getClass().getName());
         }
         out.flush();
         return 0;

@@ -6,6 +6,7 @@ import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.plugins.io.TerminalText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,8 +112,8 @@ final class RemoteSafetensorsStore implements TensorStore {
         long[] shape = entry.shape();
         if (shape.length != 2 || !entry.dtype().isDecodable() || shape[1] > Integer.MAX_VALUE) {
             // Refused before anything is downloaded.
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + entry.dtype()
-                    + Arrays.toString(shape) + "; a matrix needs 2 dimensions and a float dtype");
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+                    + entry.dtype() + Arrays.toString(shape) + "; a matrix needs 2 dimensions and a float dtype");
         }
         return new FetchOnReadMatrix(name, entry.dtype(), shape[0], (int) shape[1], () -> local(entry).matrix(name));
     }
@@ -135,8 +136,8 @@ final class RemoteSafetensorsStore implements TensorStore {
         TensorInfo info = entry.toTensorInfo(file.toString());
         if (info.rank() == 0 || !entry.dtype().isDecodable() || info.viewCols() < 0
                 || info.viewCols() > Integer.MAX_VALUE) {
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + entry.dtype()
-                    + info.shapeString() + "; rows need at least 1 dimension and a float dtype");
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+                    + entry.dtype() + info.shapeString() + "; rows need at least 1 dimension and a float dtype");
         }
         return new FetchOnReadMatrix(name, entry.dtype(), info.viewRows(), (int) info.viewCols(),
                 () -> local(entry).view(name));
