@@ -377,6 +377,33 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * A models.csv in --out that is a FIFO (it hung the run) or a link to /dev/zero (it grew the heap to
+     * 5.8 GB): the run refuses it within seconds, exit 3, one line naming it, and writes nothing.
+     */
+    @Test
+    void aModelsCsvThatIsAFifoOrEndlessIsRefused() throws Exception {
+        Path dir = gpt2(tmp.resolve("ok"), 4, 2, new float[8]);
+        Path fifoOut = mkdirs(tmp.resolve("fifo-out"));
+        Process mkfifo = new ProcessBuilder("mkfifo", fifoOut.resolve("models.csv").toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "needs mkfifo");
+        Path zeroOut = mkdirs(tmp.resolve("zero-out"));
+        Files.createSymbolicLink(zeroOut.resolve("models.csv"), Path.of("/dev/zero"));
+        for (Path out : List.of(fifoOut, zeroOut)) {
+            Cli r = assertTimeoutPreemptively(LIMIT, () -> Cli.run("analyze", dir.toString(), "--out", out.toString()));
+            assertRefused(r, new Case("special models.csv", "analyze", d -> d, "models.csv", "not a regular file",
+                    false));
+            try (Stream<Path> files = Files.list(out)) {
+                assertEquals(List.of("models.csv"), files.map(p -> p.getFileName().toString()).toList());
+            }
+        }
+        Path yaml = tmp.resolve("models.yaml");
+        Files.createSymbolicLink(yaml, Path.of("/dev/zero"));
+        assertRefused(assertTimeoutPreemptively(LIMIT, () -> Cli.run("run", yaml.toString(), "--out",
+                tmp.resolve("o").toString())), new Case("endless models.yaml", "run", d -> d, "models.yaml",
+                "not a regular file", false));
+    }
+
     /** The hand-made safetensors file the cases break is itself valid, so each case breaks one rule. */
     @Test
     void theSafetensorsCasesBreakAValidFile() {
