@@ -3,6 +3,7 @@ package dev.superscope.cli;
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.io.TerminalText;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import picocli.CommandLine;
 
 /** Entry point. Sets the offline switches before any DJL class can load, then runs the command. */
@@ -48,6 +49,11 @@ public final class Main {
         if (e instanceof SuperscopeException s) {
             err.println("superscope: " + safeLine(s.getMessage()));
             return s.exitCode();
+        }
+        if (e instanceof InvalidPathException p) {
+            // A path no file can have (a NUL in it) came from the command line or a file: bad input.
+            err.println("superscope: \"" + safeLine(p.getInput()) + "\" is not a usable path: " + safeLine(p.getReason()));
+            return SuperscopeException.BAD_INPUT;
         }
         err.println("superscope: internal error: " + safeLine(e.toString()) + (debug ? "" : " (run with --debug for details)"));
         return 1;

@@ -123,7 +123,11 @@ record ModelsFile(Path file, List<Entry> models) {
         Path path = null;
         if (pathText != null) {
             Path base = file.toAbsolutePath().getParent();
-            path = base.resolve(pathText).normalize();
+            try {
+                path = base.resolve(pathText).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new BadInputException(file, where + ": 'path:' is not a usable path: " + e.getReason());
+            }
             if (!Files.exists(path)) {
                 throw new BadInputException(file, where + ": path " + path + " does not exist");
             }

@@ -404,6 +404,26 @@ class HostileInputTest {
                 "not a regular file", false));
     }
 
+    /**
+     * A checkpoint path no file can have (longer than PATH_MAX, or holding a NUL from a models.yaml) is bad
+     * input: exit 3 and one short line, from every command that opens a checkpoint.
+     */
+    @Test
+    void aPathNoFileCanHaveIsBadInput() {
+        String tooLong = tmp.resolve("a/".repeat(2100) + "model").toString();
+        for (String[] args : new String[][] {{"inspect", tooLong}, {"analyze", tooLong, "--out",
+            tmp.resolve("o").toString()}, {"logits", tooLong, "--ids", "1"}}) {
+            Cli r = assertTimeoutPreemptively(LIMIT, () -> Cli.run(args));
+            assertEquals(3, r.code(), args[0] + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().length() < 2100, r.err().length() + " chars");
+        }
+        Path yaml = write(tmp.resolve("models.yaml"), "models:\n  - {name: a, family: f, path: \"m\\0x\"}\n");
+        Cli r = assertTimeoutPreemptively(LIMIT, () -> Cli.run("run", yaml.toString(), "--out",
+                tmp.resolve("o").toString()));
+        assertRefused(r, new Case("NUL in a path", "run", d -> d, "models.yaml", "is not a usable path", false));
+    }
+
     /** The hand-made safetensors file the cases break is itself valid, so each case breaks one rule. */
     @Test
     void theSafetensorsCasesBreakAValidFile() {
