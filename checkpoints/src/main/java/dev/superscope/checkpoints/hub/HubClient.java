@@ -25,8 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -92,11 +92,14 @@ public final class HubClient implements AutoCloseable {
                 .connectTimeout(settings.retry().connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "superscope-hub-watchdog");
             t.setDaemon(true);
             return t;
         });
+        // Every body has a check pending; a closed body's is dropped at once, not kept until it was due.
+        timer.setRemoveOnCancelPolicy(true);
+        this.watchdog = timer;
     }
 
     /** The settings this client uses. */
