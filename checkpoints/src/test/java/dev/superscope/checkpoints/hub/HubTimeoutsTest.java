@@ -57,13 +57,16 @@ class HubTimeoutsTest {
         hub.close();
     }
 
-    /** Two tries, 0.3 s of silence allowed, a 20 s deadline per file. */
+    /**
+     * Two tries, 1.5 s of silence allowed (short, yet long enough that a loaded machine answering a good
+     * request late is not mistaken for silence), a 20 s deadline per file.
+     */
     private HubSettings settings(HubSettings.RetryPolicy policy) {
         return hub.settings(tmp, null).withRetry(policy);
     }
 
     private static HubSettings.RetryPolicy quick() {
-        return new HubSettings.RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(5), Duration.ofMillis(300))
+        return new HubSettings.RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(5), Duration.ofMillis(1500))
                 .withFileDeadline(Duration.ofSeconds(20));
     }
 
@@ -91,7 +94,7 @@ class HubTimeoutsTest {
     void aRevisionAnswerThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
         stallAfter(10, p -> p.startsWith("/api/"));
         SuperscopeException e = network(() -> open(settings(quick())).close());
-        assertTrue(e.getMessage().contains("org/m@main") && e.getMessage().contains("no data for 0.3 s")
+        assertTrue(e.getMessage().contains("org/m@main") && e.getMessage().contains("no data for 1.5 s")
                 && e.getMessage().contains("gave up after 2 tries"), e.getMessage());
         assertEquals(2, requestsTo(p -> p.startsWith("/api/")));
     }
@@ -100,7 +103,7 @@ class HubTimeoutsTest {
     void aSmallFileThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
         stallAfter(5, p -> p.endsWith("/config.json"));
         SuperscopeException e = network(() -> open(settings(quick())).close());
-        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("no data for 0.3 s"),
+        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("no data for 1.5 s"),
                 e.getMessage());
         assertTrue(Files.notExists(tmp.resolve("hf/hub/models--org--m/snapshots").resolve(hub.commitOf("org/m"))
                 .resolve("config.json")), "nothing half-written is kept");
@@ -110,7 +113,7 @@ class HubTimeoutsTest {
     void aHeaderRangeThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
         stallAfter(4, p -> p.startsWith("/cdn/"));
         SuperscopeException e = network(() -> open(settings(quick())).close());
-        assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("no data for 0.3 s"),
+        assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("no data for 1.5 s"),
                 e.getMessage());
         assertEquals(2, requestsTo(p -> p.startsWith("/cdn/")));
     }
@@ -120,7 +123,7 @@ class HubTimeoutsTest {
         try (Checkpoint c = open(settings(quick()))) {
             stallAfter(0, p -> p.startsWith("/cdn/"));
             SuperscopeException e = network(() -> c.tensors().matrix(HEAD).rawRows(0, 1));
-            assertTrue(e.getMessage().contains("no data for 0.3 s") && e.getMessage().contains("gave up after 2"),
+            assertTrue(e.getMessage().contains("no data for 1.5 s") && e.getMessage().contains("gave up after 2"),
                     e.getMessage());
         }
     }
