@@ -5,6 +5,7 @@ import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorNames;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.plugins.io.TerminalText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,8 +69,8 @@ public final class ShardedTensorStore implements TensorStore {
         Function<String, TensorStore> openLocalShard = shardName -> {
             Path file = directory.resolve(shardName);
             if (!Files.isRegularFile(file)) {
-                throw new BadInputException(indexFile, "names shard \"" + shardName
-                        + "\", which is missing (looked for " + file + ")");
+                throw new BadInputException(indexFile, "names shard " + quote(shardName)
+                        + ", which is missing (looked for " + file + ")");
             }
             return shardOpener.apply(file);
         };
@@ -104,8 +105,8 @@ public final class ShardedTensorStore implements TensorStore {
         for (Map.Entry<?, ?> e : entries.entrySet()) {
             String tensor = (String) e.getKey();
             if (!(e.getValue() instanceof String shard)) {
-                throw new BadInputException(indexFile, "weight_map maps tensor \"" + tensor
-                        + "\" to " + e.getValue() + ", not a shard file name");
+                throw new BadInputException(indexFile, "weight_map maps tensor " + quote(tensor) + " to "
+                        + kind(e.getValue()) + ", not a shard file name");
             }
             checkShardName(indexFile, tensor, shard);
             weightMap.put(tensor, shard);
@@ -236,8 +237,20 @@ public final class ShardedTensorStore implements TensorStore {
             problem = "is not a .safetensors, .bin, .pt or .pth file";
         }
         if (problem != null) {
-            throw new BadInputException(indexFile, "shard name \"" + shard.replaceAll("\\p{Cntrl}", "?")
-                    + "\" (for tensor \"" + tensor + "\") " + problem);
+            throw new BadInputException(indexFile, "shard name " + quote(shard) + " (for tensor " + quote(tensor)
+                    + ") " + problem);
         }
+    }
+
+    /** A name from the index, quoted for a one-line message: escaped, and cut short when long. */
+    private static String quote(String s) {
+        return "\"" + TerminalText.safe(s, 200) + "\"";
+    }
+
+    /** What a JSON value is, for a message: never the value itself, which may be huge. */
+    private static String kind(Object value) {
+        return value == null ? "null" : value instanceof Map ? "an object" : value instanceof List<?> l
+                ? "a list of " + l.size() : value instanceof Number ? "a number" : value instanceof Boolean
+                ? "a boolean" : "a " + value.getClass().getSimpleName();
     }
 }

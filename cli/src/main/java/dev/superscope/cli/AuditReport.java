@@ -24,7 +24,7 @@ final class AuditReport {
             out.print(SummaryTable.formatFits(outcome.fits()));
         }
         out.println();
-        out.println("wrote " + outcome.modelsCsv() + (outcome.fitted() ? ", " + FitsCsv.FILE_NAME + ", "
+        out.println("wrote " + Main.safeLine(outcome.modelsCsv().toString()) + (outcome.fitted() ? ", " + FitsCsv.FILE_NAME + ", "
                 + OverlapPlot.FILE_NAME : "") + " and " + TokensCsv.DIRECTORY + "/");
         out.flush();
         if (!outcome.failures().isEmpty()) {

@@ -12,6 +12,7 @@ import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.MatrixKind;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.TerminalText;
 import dev.superscope.reports.ModelResult;
 import dev.superscope.reports.ResultStore;
 import dev.superscope.reports.RowSelection;
@@ -106,7 +107,8 @@ final class EvalCommand implements Callable<Integer> {
         stdout.print(table(outcome.rows()));
         if (outcome.modelsCsv() != null && !outcome.rows().isEmpty()) {
             stdout.println();
-            stdout.println("wrote loss_<dataset> and top1_error_<dataset> to " + outcome.modelsCsv());
+            stdout.println("wrote loss_<dataset> and top1_error_<dataset> to "
+                    + Main.safeLine(outcome.modelsCsv().toString()));
         }
         stdout.flush();
         if (!outcome.failures().isEmpty()) {
@@ -122,7 +124,9 @@ final class EvalCommand implements Callable<Integer> {
         cells.add(new String[] {"model", "dataset", "tokens", "loss", "perplexity", "top1_error"});
         for (Evaluation.Row r : rows) {
             StridedEvaluation.Score s = r.score();
-            cells.add(new String[] {r.model(), r.dataset(), Long.toString(s.tokens()),
+            // Names from models.yaml and text file names: escaped, and short enough for a table.
+            cells.add(new String[] {TerminalText.safe(r.model(), 60), TerminalText.safe(r.dataset(), 60),
+                    Long.toString(s.tokens()),
                     String.format(Locale.ROOT, "%.6f", s.loss()), String.format(Locale.ROOT, "%.4f", s.perplexity()),
                     String.format(Locale.ROOT, "%.6f", s.top1Error())});
         }

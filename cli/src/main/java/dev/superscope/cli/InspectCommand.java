@@ -1,7 +1,11 @@
 package dev.superscope.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.superscope.pipeline.tensor.NamedTensor;
 import dev.superscope.plugins.BadInputException;
@@ -11,6 +15,7 @@ import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.MatrixKind;
 import dev.superscope.plugins.TensorInfo;
+import dev.superscope.plugins.io.TerminalText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,19 +80,49 @@ final class InspectCommand implements Callable<Integer> {
             }
             Map<String, Object> report = describe(ckpt, model);
             if (json) {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+                out.println(jsonWriter().writeValueAsString(report));
             } else {
                 printText(out, ckpt, model);
             }
             out.flush();
             if (whyNoLoader != null) {
-                err.println("superscope: no loader: " + Main.oneLine(whyNoLoader));
+                err.println("superscope: no loader: " + Main.safeLine(whyNoLoader));
             } else {
-                model.warnings().forEach(w -> err.println("warning: " + w));
+                model.warnings().forEach(w -> err.println("warning: " + Main.safeLine(w)));
             }
             err.flush();
         }
         return 0;
+    }
+
+    /**
+     * Indented JSON in which names stay whole but no character a terminal could act on is written raw:
+     * controls are escaped as JSON requires, DEL and everything beyond ASCII (C1 controls, bidirectional
+     * overrides) as JSON unicode escapes too.
+     */
+    private static ObjectWriter jsonWriter() {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        mapper.getFactory().setCharacterEscapes(new CharacterEscapes() {
+            private static final long serialVersionUID = 1L;
+            private final int[] ascii = withDel(CharacterEscapes.standardAsciiEscapesForJSON());
+
+            @Override
+            public int[] getEscapeCodesForAscii() {
+                return ascii;
+            }
+
+            @Override
+            public SerializableString getEscapeSequence(int ch) {
+                return null; // the standard unicode escape for every escaped character
+            }
+        });
+        return mapper.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+    }
+
+    private static int[] withDel(int[] escapes) {
+        int[] out = java.util.Arrays.copyOf(escapes, Math.max(escapes.length, 0x80));
+        out[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+        return out;
     }
 
     static Map<String, Object> describe(Checkpoint ckpt, LoadedModel model) {
@@ -127,21 +162,26 @@ final class InspectCommand implements Callable<Integer> {
         return e;
     }
 
+    /**
+     * The text report. Every name in it came from a file or a server (tensor names, config values, the
+     * hub's paths): each is escaped for the terminal, and tensor names are cut to {@value #NAME_CHARS}
+     * characters so one long name cannot widen every line (--json has them whole).
+     */
     private void printText(PrintWriter out, Checkpoint ckpt, LoadedModel model) {
-        out.printf("checkpoint    %s%n", ckpt.id());
-        out.printf("directory     %s%n", ckpt.directory().toAbsolutePath().normalize());
-        out.printf("source        %s%n", ckpt.tensors().describe());
+        out.printf("checkpoint    %s%n", shown(ckpt.id()));
+        out.printf("directory     %s%n", shown(ckpt.directory().toAbsolutePath().normalize().toString()));
+        out.printf("source        %s%n", shown(ckpt.tensors().describe()));
         if (model != null) {
-            out.printf("loader        %s (%s)%n", model.loader(), model.architecture());
+            out.printf("loader        %s (%s)%n", shown(model.loader()), shown(model.architecture()));
             out.printf("tied          %s%n", model.tied());
             out.printf("hidden size   %d%n", model.hiddenSize());
             for (MatrixKind kind : MatrixKind.values()) {
                 if (!model.has(kind)) {
-                    out.printf("%-13s (none: %s)%n", kind.label(), Main.oneLine(model.noUnembedding()));
+                    out.printf("%-13s (none: %s)%n", kind.label(), Main.safeLine(model.noUnembedding()));
                     continue;
                 }
                 Matrix m = model.matrix(kind);
-                out.printf("%-13s %s  n=%d m=%d %s%s%n", kind.label(), m.name(), m.rows(), m.cols(), m.dtype(),
+                out.printf("%-13s %s  n=%d m=%d %s%s%n", kind.label(), name(m.name()), m.rows(), m.cols(), m.dtype(),
                         tensorOptions.transpose ? " (transposed)" : "");
             }
         } else {
@@ -155,10 +195,21 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("tokenizer     (no tokenizer files)%n");
         }
         List<TensorInfo> tensors = ckpt.tensors().tensors();
-        int width = tensors.stream().mapToInt(t -> t.name().length()).max().orElse(4);
+        int width = tensors.stream().mapToInt(t -> name(t.name()).length()).max().orElse(4);
         out.printf("tensors (%d):%n", tensors.size());
         for (TensorInfo t : tensors) {
-            out.printf("  %-" + width + "s  %-7s %s%n", t.name(), t.dtype(), t.shapeString());
+            out.printf("  %-" + width + "s  %-7s %s%n", name(t.name()), t.dtype(), t.shapeString());
         }
+    }
+
+    /** Longest tensor name shown in the text report. */
+    static final int NAME_CHARS = 80;
+
+    private static String name(String tensor) {
+        return TerminalText.safe(tensor, NAME_CHARS);
+    }
+
+    private static String shown(String field) {
+        return TerminalText.safe(field, Main.MAX_LINE_CHARS);
     }
 }

@@ -9,6 +9,7 @@ import dev.superscope.plugins.architecture.ForwardPrecision;
 import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.TerminalText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,8 +95,8 @@ final class LogitsCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter out, LoadedModel model, ForwardModel forward, long[] tokens,
                                    double[][] logits) {
-        out.printf("model         %s (%s, forward pass %s)%n", model.checkpoint().id(), model.architecture(),
-                forward.architecture());
+        out.printf("model         %s (%s, forward pass %s)%n", TerminalText.safe(model.checkpoint().id(), 200),
+                TerminalText.safe(model.architecture(), 200), TerminalText.safe(forward.architecture(), 200));
         out.printf("vocabulary    %d rows in the LM head%n", logits[0].length);
         out.printf("%-5s %-8s  top %d next tokens (id: logit)%n", "pos", "id", TOP);
         for (int t = 0; t < tokens.length; t++) {

@@ -29,18 +29,20 @@ final class PluginsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("Architectures (audit; + forward: logits and eval too):");
         for (Architecture l : plugins.architectures().values()) {
-            out.printf("  %-14s %s%s  [%s]%n", l.name(), l.description(), l.hasForwardPass() ? " (+ forward)" : "",
+            out.printf("  %-14s %s%s  [%s]%n", Main.safeLine(l.name()), Main.safeLine(l.description()), l.hasForwardPass() ? " (+ forward)" : "",
                     l.getClass().getName());
         }
         out.println("Analyzers:");
         for (Analyzer a : plugins.analyzers().values()) {
-            out.printf("  %-14s %s  [%s]%n", a.name(), a.description(), a.getClass().getName());
+            out.printf("  %-14s %s  [%s]%n", Main.safeLine(a.name()), Main.safeLine(a.description()),
+                    a.getClass().getName());
         }
         out.println("Compute backends (--backend; auto takes the highest rank that can run):");
         BackendSettings wanted = root.compute(ComputePrecision.FLOAT32).backendSettings();
         for (BackendProvider b : plugins.backends().values()) {
             String state = b.unavailableReason(wanted).map(w -> "unavailable: " + w).orElse("rank " + b.rank());
-            out.printf("  %-14s %s (%s)  [%s]%n", b.name(), b.description(), state, b.getClass().getName());
+            out.printf("  %-14s %s (%s)  [%s]%n", Main.safeLine(b.name()), Main.safeLine(b.description()),
+                    Main.safeLine(state), b.getClass().getName());
         }
         out.flush();
         return 0;

@@ -6,7 +6,9 @@ import java.util.Locale;
 
 /**
  * Progress on long steps, on standard error. On a terminal the current step is redrawn in place; when
- * output goes to a file or a pipe, only finished steps are printed, one line each.
+ * output goes to a file or a pipe, only finished steps are printed, one line each. What it is given
+ * names models, files and tensors, so each text is made safe for the terminal ({@link Main#safeLine})
+ * before the display's own control sequences are put around it.
  */
 final class Progress implements ProgressListener {
     private final PrintWriter err;
@@ -28,10 +30,10 @@ final class Progress implements ProgressListener {
     /** Starts a step, e.g. "[3/27] gpt2-large unembedding: overlap". */
     @Override
     public void start(String what) {
-        step = what;
+        step = Main.safeLine(what);
         stepStart = System.nanoTime();
         if (terminal) {
-            err.print("\r\033[K" + what + " ...");
+            err.print("\r\033[K" + step + " ...");
             err.flush();
         }
     }
@@ -48,7 +50,8 @@ final class Progress implements ProgressListener {
             return;
         }
         lastUpdate = now;
-        err.print(terminal ? "\r\033[K" + step + " ... " + status : step + ": " + status + "\n");
+        String shown = Main.safeLine(status);
+        err.print(terminal ? "\r\033[K" + step + " ... " + shown : step + ": " + shown + "\n");
         err.flush();
     }
 
@@ -63,7 +66,7 @@ final class Progress implements ProgressListener {
     /** A message between steps. */
     @Override
     public void note(String message) {
-        err.println((terminal ? "\r\033[K" : "") + message);
+        err.println((terminal ? "\r\033[K" : "") + Main.safeLine(message));
         err.flush();
     }
 }

@@ -31,7 +31,12 @@ final class TargetOptions {
 
     /** A local checkpoint is named after its directory (or file); a hub id is its own name. */
     static String defaultName(String location) {
-        Path p = Path.of(location).normalize();
+        Path p;
+        try {
+            p = Path.of(location).normalize();
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return location; // opening it says why
+        }
         if (p.toFile().exists()) {
             Path fileName = p.toAbsolutePath().normalize().getFileName();
             return fileName == null ? location : fileName.toString();

@@ -159,6 +159,13 @@ class HostileInputTest {
                         .op(0x9c).op(0x46).op(0xf9).op(0x20).op(0x6a).op(0xa8).op(0x50).op(0x19).op('.')
                         .proto2().integer(1001).op('.').bytes(), "legacy PyTorch serialization"),
                 bin("corrupt central directory", badCentral, "corrupt zip"),
+                // Cost bounded by the bytes in the file: an expanded tensor saved as is (one stored row seen
+                // as 20 million) passes every extent check; analysing it once ran 134 s into a 1.1 GB CSV.
+                new Case("stride-0 view of one stored row", "analyze", dir -> gpt2Bin(dir, HostileFiles.Zip.torch(
+                        HostileFiles.oneTensorPickle(WTE, 4, new long[] {20_000_000, 4}, new long[] {0, 1}),
+                        f32(new float[4])).build()), "pytorch_model.bin", "rows overlap in its storage", false),
+                new Case("20 million rows of no columns", "analyze", dir -> gpt2Safetensors(dir, safetensors("{"
+                        + entry(WTE, "F32", "[20000000,0]", 0, 0) + "}", 0)), "model.safetensors", "no columns", false),
                 // ---- shard index files
                 index("shard path with ..", "{\"weight_map\": {\"" + WTE + "\": \"../x/model.safetensors\"}}",
                         "is not a plain relative path"),
@@ -368,6 +375,53 @@ class HostileInputTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A models.csv in --out that is a FIFO (it hung the run) or a link to /dev/zero (it grew the heap to
+     * 5.8 GB): the run refuses it within seconds, exit 3, one line naming it, and writes nothing.
+     */
+    @Test
+    void aModelsCsvThatIsAFifoOrEndlessIsRefused() throws Exception {
+        Path dir = gpt2(tmp.resolve("ok"), 4, 2, new float[8]);
+        Path fifoOut = mkdirs(tmp.resolve("fifo-out"));
+        Process mkfifo = new ProcessBuilder("mkfifo", fifoOut.resolve("models.csv").toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "needs mkfifo");
+        Path zeroOut = mkdirs(tmp.resolve("zero-out"));
+        Files.createSymbolicLink(zeroOut.resolve("models.csv"), Path.of("/dev/zero"));
+        for (Path out : List.of(fifoOut, zeroOut)) {
+            Cli r = assertTimeoutPreemptively(LIMIT, () -> Cli.run("analyze", dir.toString(), "--out", out.toString()));
+            assertRefused(r, new Case("special models.csv", "analyze", d -> d, "models.csv", "not a regular file",
+                    false));
+            try (Stream<Path> files = Files.list(out)) {
+                assertEquals(List.of("models.csv"), files.map(p -> p.getFileName().toString()).toList());
+            }
+        }
+        Path yaml = tmp.resolve("models.yaml");
+        Files.createSymbolicLink(yaml, Path.of("/dev/zero"));
+        assertRefused(assertTimeoutPreemptively(LIMIT, () -> Cli.run("run", yaml.toString(), "--out",
+                tmp.resolve("o").toString())), new Case("endless models.yaml", "run", d -> d, "models.yaml",
+                "not a regular file", false));
+    }
+
+    /**
+     * A checkpoint path no file can have (longer than PATH_MAX, or holding a NUL from a models.yaml) is bad
+     * input: exit 3 and one short line, from every command that opens a checkpoint.
+     */
+    @Test
+    void aPathNoFileCanHaveIsBadInput() {
+        String tooLong = tmp.resolve("a/".repeat(2100) + "model").toString();
+        for (String[] args : new String[][] {{"inspect", tooLong}, {"analyze", tooLong, "--out",
+            tmp.resolve("o").toString()}, {"logits", tooLong, "--ids", "1"}}) {
+            Cli r = assertTimeoutPreemptively(LIMIT, () -> Cli.run(args));
+            assertEquals(3, r.code(), args[0] + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().length() < 2100, r.err().length() + " chars");
+        }
+        Path yaml = write(tmp.resolve("models.yaml"), "models:\n  - {name: a, family: f, path: \"m\\0x\"}\n");
+        Cli r = assertTimeoutPreemptively(LIMIT, () -> Cli.run("run", yaml.toString(), "--out",
+                tmp.resolve("o").toString()));
+        assertRefused(r, new Case("NUL in a path", "run", d -> d, "models.yaml", "is not a usable path", false));
     }
 
     /** The hand-made safetensors file the cases break is itself valid, so each case breaks one rule. */

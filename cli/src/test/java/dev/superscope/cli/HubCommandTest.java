@@ -1,6 +1,7 @@
 package dev.superscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,12 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code inspect} and {@code analyze} of a hub id against a Hugging Face-shaped server on 127.0.0.1
  * serving the gpt2-m16 fixture. The settings reach the in-process CLI through {@code superscope.env.*}
  * system properties, which stand in for environment variables.
+ *
+ * <p>Every run here has a recognisable access token set, and everything any run prints (stdout and
+ * stderr, with and without {@code --debug}) is checked not to contain it.
  */
 class HubCommandTest {
     private static final String COMMIT = "5f1c2c4b7e0d3a9e8f6b1c2d3e4f5a6b7c8d9e0f";
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
     private static final List<String> KEYS = List.of("HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE", "SUPERSCOPE_CACHE",
-            "HF_HUB_OFFLINE", "HF_TOKEN");
+            "HF_HUB_OFFLINE", "HF_TOKEN", "SUPERSCOPE_HUB_TIMEOUT", "SUPERSCOPE_HUB_RETRY_DELAY");
+    /** The access token of every run: sent to the hub, never printed. */
+    private static final String TOKEN = "hf_CanaryTokenThatMustNeverBePrinted42";
 
     @TempDir
     Path tmp;
@@ -43,6 +49,8 @@ class HubCommandTest {
     private Path model;
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private final AtomicLong weightBytes = new AtomicLong();
+    private final List<Cli> runs = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -55,7 +63,9 @@ class HubCommandTest {
         System.setProperty("superscope.env.HF_HUB_CACHE", tmp.resolve("hf/hub").toString());
         System.setProperty("superscope.env.SUPERSCOPE_CACHE", tmp.resolve("ss").toString());
         System.setProperty("superscope.env.HF_HUB_OFFLINE", "0");
-        System.setProperty("superscope.env.HF_TOKEN", "");
+        System.setProperty("superscope.env.HF_TOKEN", TOKEN);
+        System.setProperty("superscope.env.SUPERSCOPE_HUB_TIMEOUT", "5");
+        System.setProperty("superscope.env.SUPERSCOPE_HUB_RETRY_DELAY", "0.01");
     }
 
     @AfterEach
@@ -65,11 +75,29 @@ class HubCommandTest {
             server.stop(0);
         }
         KEYS.forEach(k -> System.clearProperty("superscope.env." + k));
+        for (Cli r : runs) {
+            for (String printed : List.of(r.out(), r.err())) {
+                assertFalse(printed.contains(TOKEN) || printed.contains("CanaryToken"),
+                        "the access token was printed: " + printed);
+            }
+        }
+    }
+
+    /** Runs the CLI and keeps what it printed for the check that the token never appears. */
+    private Cli run(String... args) {
+        Cli r = Cli.run(args);
+        runs.add(r);
+        return r;
     }
 
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         paths.add(path);
+        authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+        if (path.startsWith("/api/models/org/gated/")) {
+            reply(ex, 401, "{\"error\": \"Access to model org/gated is restricted\"}");
+            return;
+        }
         if (path.equals("/api/models/org/gpt2-m16/revision/main")) {
             StringBuilder json = new StringBuilder("{\"sha\":\"" + COMMIT + "\",\"siblings\":[");
             try (Stream<Path> files = Files.list(model)) {
@@ -121,7 +149,7 @@ class HubCommandTest {
 
     @Test
     void inspectAHubIdFetchesHeadersOnly() throws IOException {
-        Cli r = Cli.run("inspect", "org/gpt2-m16", "--json");
+        Cli r = run("inspect", "org/gpt2-m16", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("gpt2", j.get("loader").asText());
@@ -134,7 +162,7 @@ class HubCommandTest {
     @Test
     void analyzeAHubIdThenRunOfflineFromTheCaches() throws IOException {
         Path out = tmp.resolve("out");
-        Cli r = Cli.run("analyze", "org/gpt2-m16", "--analyzers", "norms", "--out", out.toString());
+        Cli r = run("analyze", "org/gpt2-m16", "--analyzers", "norms", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(out.resolve("models.csv")).contains("org/gpt2-m16"));
         long wte = 50257L * 16 * 4;
@@ -143,7 +171,7 @@ class HubCommandTest {
         server.stop(0); // from here on, nothing may be fetched
         Path yaml = tmp.resolve("models.yaml");
         Files.writeString(yaml, "models:\n  - {name: m16, family: gpt2, id: org/gpt2-m16}\n");
-        Cli offline = Cli.run("run", yaml.toString(), "--offline", "--analyzers", "norms", "--out",
+        Cli offline = run("run", yaml.toString(), "--offline", "--analyzers", "norms", "--out",
                 tmp.resolve("out2").toString());
         assertEquals(0, offline.code(), offline.err());
         assertTrue(Files.readString(tmp.resolve("out2/models.csv")).contains("m16"));
@@ -168,9 +196,9 @@ class HubCommandTest {
     /** A forward pass over the hub reads every weight, 1-D ones included, and gives the local logits. */
     @Test
     void logitsOfAHubIdMatchTheLocalCheckpoint() throws IOException {
-        Cli local = Cli.run("logits", model.toString(), "--ids", "3,1,4,1,5", "--json");
+        Cli local = run("logits", model.toString(), "--ids", "3,1,4,1,5", "--json");
         assertEquals(0, local.code(), local.err());
-        Cli remote = Cli.run("logits", "org/gpt2-m16", "--ids", "3,1,4,1,5", "--json");
+        Cli remote = run("logits", "org/gpt2-m16", "--ids", "3,1,4,1,5", "--json");
         assertEquals(0, remote.code(), remote.err());
         ObjectMapper json = new ObjectMapper();
         assertEquals(json.readTree(local.out()), json.readTree(remote.out()));
@@ -180,7 +208,7 @@ class HubCommandTest {
     @Test
     void offlineMissIsOneLineNamingWhatIsMissing() {
         System.setProperty("superscope.env.HF_HUB_OFFLINE", "1");
-        Cli r = Cli.run("inspect", "org/gpt2-m16");
+        Cli r = run("inspect", "org/gpt2-m16");
         assertEquals(4, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("org/gpt2-m16") && r.err().contains("looked for"), r.err());
@@ -192,16 +220,70 @@ class HubCommandTest {
     void offlineFlagStopsEveryCommandFromFetching() {
         for (String[] args : new String[][] {{"inspect", "org/gpt2-m16", "--offline"},
             {"--offline", "analyze", "org/gpt2-m16", "--out", tmp.resolve("o").toString()}}) {
-            Cli r = Cli.run(args);
+            Cli r = run(args);
             assertEquals(4, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().contains("looked for"), r.err());
         }
         assertTrue(paths.isEmpty(), "offline sent requests: " + paths);
     }
 
+    /** The token went to the hub with every request of an ordinary run (so the scan below means something). */
+    @Test
+    void theTokenIsSentToTheHub() {
+        Cli r = run("inspect", "org/gpt2-m16", "--debug");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(authorizations.stream().allMatch(("Bearer " + TOKEN)::equals), authorizations.toString());
+    }
+
+    /** Refusals, misses and network failures, each with --debug (stack traces): none prints the token. */
+    @Test
+    void noMessageNorStackTracePrintsTheToken() {
+        assertEquals(3, run("inspect", "org/gated", "--debug").code());
+        assertEquals(3, run("analyze", "org/nothing@v1", "--debug", "--out", tmp.resolve("o1").toString()).code());
+        System.setProperty("superscope.env.HF_HUB_OFFLINE", "1");
+        assertEquals(4, run("inspect", "org/other", "--debug").code());
+        System.setProperty("superscope.env.HF_HUB_OFFLINE", "0");
+        server.stop(0);
+        Cli down = run("inspect", "org/gpt2-m16", "--debug");
+        assertEquals(4, down.code(), down.err());
+        assertTrue(down.err().contains("superscope: "), down.err());
+    }
+
+    /**
+     * A token with a line break or DEL in it (a copy-paste accident), from either source, is refused
+     * before any request: exit 3, one line naming where it came from, never its value.
+     */
+    @Test
+    void aTokenWithALineBreakOrDelIsRefusedWithoutPrintingIt() throws IOException {
+        for (String bad : List.of(TOKEN.substring(0, 12) + "\r\n" + TOKEN.substring(12),
+                TOKEN.substring(0, 12) + "\u007f" + TOKEN.substring(12))) {
+            System.setProperty("superscope.env.HF_TOKEN", bad);
+            for (boolean debug : new boolean[] {false, true}) {
+                Cli r = debug ? run("inspect", "org/gpt2-m16", "--debug") : run("inspect", "org/gpt2-m16");
+                assertEquals(3, r.code(), r.err());
+                assertTrue(r.err().contains("HF_TOKEN") && r.err().contains("set it again"), r.err());
+                if (!debug) {
+                    assertEquals(1, r.err().strip().lines().count(), r.err());
+                }
+            }
+            System.setProperty("superscope.env.HF_TOKEN", "");
+            Path file = Files.createDirectories(tmp.resolve("hf")).resolve("token");
+            Files.writeString(file, bad + "\n");
+            Cli r = run("analyze", "org/gpt2-m16", "--out", tmp.resolve("o").toString());
+            assertEquals(3, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("token file " + file), r.err());
+            Files.delete(file);
+        }
+        assertTrue(paths.isEmpty(), "nothing was sent with a refused token: " + paths);
+        for (Cli r : runs) {
+            assertFalse(r.err().contains("CanaryT") || r.err().contains("internal error"), r.err());
+        }
+    }
+
     @Test
     void unknownRevisionIsOneLineWithExitThree() {
-        Cli r = Cli.run("inspect", "org/gpt2-m16@v2");
+        Cli r = run("inspect", "org/gpt2-m16@v2");
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("org/gpt2-m16") && r.err().contains("\"v2\""), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -6,13 +6,16 @@ import dev.superscope.checkpoints.hub.DownloadListener;
 import dev.superscope.checkpoints.hub.HubCheckpoints;
 import dev.superscope.checkpoints.hub.HubId;
 import dev.superscope.checkpoints.hub.HubSettings;
+import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Checkpoint;
+import dev.superscope.plugins.io.TerminalText;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Plugins;
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.pipeline.tensor.NamedTensor;
 import dev.superscope.plugins.architecture.Architecture;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -53,11 +56,31 @@ public final class ModelResolver {
      */
     public Checkpoint open(String location) {
         Optional<HubId> hubId = HubId.parse(location);
-        if (hubId.isEmpty() || Files.exists(Path.of(location))) {
+        if (hubId.isEmpty() || Files.exists(usablePath(location))) {
             Path resolved = new CheckpointLocator(hub.hfCache()).resolve(location);
             return CheckpointOpener.open(resolved, location);
         }
         return HubCheckpoints.open(hubId.get(), location, hub, downloads);
+    }
+
+    /** Longest path the system resolves (Linux's PATH_MAX). */
+    static final int MAX_PATH_CHARS = 4096;
+
+    /**
+     * {@code location} as a path, refused as bad input (exit 3, not an internal error) when no file can
+     * have it: longer than the system allows, or holding a character no path may hold.
+     */
+    static Path usablePath(String location) {
+        if (location.length() > MAX_PATH_CHARS) {
+            throw new BadInputException(null, "the checkpoint path is " + location.length() + " characters long, more"
+                    + " than the " + MAX_PATH_CHARS + " a path may have: \"" + TerminalText.safe(location, 80) + "\"");
+        }
+        try {
+            return Path.of(location);
+        } catch (InvalidPathException e) {
+            throw new BadInputException(null, "\"" + TerminalText.safe(location, 200) + "\" is not a usable path: "
+                    + e.getReason());
+        }
     }
 
     /** The architecture named {@code name} (null: the one the checkpoint's config asks for). */

@@ -1,7 +1,11 @@
 package dev.superscope.reports;
 
 import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.io.AtomicFiles;
+import dev.superscope.plugins.io.SmallFiles;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -37,6 +41,8 @@ public final class ModelsCsv {
 
     /** The file's name in an output directory. */
     public static final String FILE_NAME = "models.csv";
+    /** Largest models.csv read (some hundred thousand rows); a larger one is not one this tool wrote. */
+    public static final long MAX_BYTES = 64L << 20;
 
     /** What identifies a row, first in every file. */
     public static final List<String> IDENTITY_COLUMNS =
@@ -89,7 +95,11 @@ public final class ModelsCsv {
      * @throws ReportWriteException when the file cannot be written; an older file is then left as it was
      */
     public static void write(Path file, List<ModelResult> rows) {
-        AtomicFiles.writeText(file, out -> print(out, rows));
+        try {
+            AtomicFiles.writeText(file, out -> print(out, rows));
+        } catch (IOException e) {
+            throw ReportWriteException.writing(file, e);
+        }
     }
 
     /** Prints the header and the rows as CSV to {@code out}. */
@@ -124,8 +134,12 @@ public final class ModelsCsv {
      * @throws BadInputException naming the file and the problem when it is not a valid models.csv
      */
     public static List<ModelResult> read(Path file) {
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // Only a regular file, and no more than any real models.csv: a FIFO would block, /dev/zero never end.
+        try (Reader in = new BufferedReader(new InputStreamReader(SmallFiles.open(file, MAX_BYTES),
+                StandardCharsets.UTF_8.newDecoder()))) {
             return read(in, file);
+        } catch (SmallFiles.RefusedFileException e) {
+            throw new BadInputException(file, e.getMessage() + "; move it away or choose another --out", e);
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "no such file");
         } catch (CharacterCodingException e) {

@@ -1,14 +1,14 @@
 package dev.superscope.reports;
 
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
+import dev.superscope.plugins.io.SmallFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,6 +28,8 @@ public final class OutputLock implements AutoCloseable {
     public static final String FILE_NAME = ".superscope.lock";
 
     private static final int ATTEMPTS = 5;
+    /** A lock holds a pid and a start time; anything larger is not one. */
+    private static final long MAX_LOCK_BYTES = 4096;
     /** An empty lock file younger than this is a run still writing its pid, not a stale lock. */
     private static final long FRESH_MILLIS = 10_000;
 
@@ -99,15 +101,12 @@ public final class OutputLock implements AutoCloseable {
                 + ": could not take the lock (other runs keep taking it); try again");
     }
 
-    /** Creates the lock file with our content; false when it exists already. */
+    /**
+     * Creates the lock file with our content; false when it exists already. The file appears with its
+     * content complete, so a failure (a full disk) never leaves an empty lock that blocks the next run.
+     */
     private static boolean create(Path file, String content) throws IOException {
-        try {
-            Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            return true;
-        } catch (FileAlreadyExistsException held) {
-            return false;
-        }
+        return AtomicFiles.createNew(file, content.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The lock file. */
@@ -140,12 +139,12 @@ public final class OutputLock implements AutoCloseable {
         }
         closed = true;
         // Only delete what we wrote: if someone wrongly took the lock over, their file stays.
-        if (content.equals(readOrNull(file))) {
-            try {
+        try {
+            if (content.equals(readOrNull(file))) {
                 Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // A lock we could not delete is stale once this process ends; the next run takes it over.
             }
+        } catch (IOException | SuperscopeException notOursOrGone) {
+            // A lock we could not delete is stale once this process ends; the next run takes it over.
         }
     }
 
@@ -173,11 +172,15 @@ public final class OutputLock implements AutoCloseable {
         return false;
     }
 
+    /** The lock file's content, null when it is gone; only a small regular file is read. */
     private static String readOrNull(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return new String(SmallFiles.read(file, MAX_LOCK_BYTES), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (SmallFiles.RefusedFileException e) {
+            throw new ReportWriteException(file, e.getMessage() + ", so not a Superscope lock; remove it if no"
+                    + " superscope run is writing to " + file.getParent(), e);
         } catch (IOException e) {
             throw new ReportWriteException(file, "cannot read the lock file: " + AtomicFiles.describe(e), e);
         }

@@ -1,6 +1,8 @@
 package dev.superscope.reports;
 
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +18,11 @@ public final class ReportWriteException extends SuperscopeException {
     /** {@code file: reason}, keeping the underlying failure as the cause. */
     public ReportWriteException(Path file, String reason, Throwable cause) {
         super(EXIT_CODE, file + ": " + reason, cause);
+    }
+
+    /** The failure to write {@code file} atomically: {@code file: cannot write: <what went wrong>}. */
+    public static ReportWriteException writing(Path file, IOException e) {
+        return new ReportWriteException(file, "cannot write: " + AtomicFiles.describe(e), e);
     }
 
     /** {@code file: reason}. */

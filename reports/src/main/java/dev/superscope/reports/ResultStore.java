@@ -1,6 +1,7 @@
 package dev.superscope.reports;
 
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

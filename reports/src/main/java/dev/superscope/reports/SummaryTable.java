@@ -1,5 +1,6 @@
 package dev.superscope.reports;
 
+import dev.superscope.plugins.io.TerminalText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,9 +9,13 @@ import dev.superscope.reports.fit.FitRow;
 /**
  * The plain-text table the CLI prints after a run: one line per (model, matrix) with the numbers that
  * say whether the head follows 1/m — the mean squared overlap beside 1/m, their product (about 1 when
- * it does), the effective dimension and the share of represented tokens.
+ * it does), the effective dimension and the share of represented tokens. Names in it are escaped and
+ * shortened for the terminal ({@link TerminalText}).
  */
 public final class SummaryTable {
+
+    /** Widest cell shown; longer names are cut (with "..."). */
+    static final int MAX_CELL = 60;
 
     private SummaryTable() {
     }
@@ -85,8 +90,21 @@ public final class SummaryTable {
         return align(lines, 3);
     }
 
-    /** Pads every column to its widest cell: the first {@code leftColumns} left-aligned, the rest right-aligned. */
-    private static String align(List<String[]> lines, int leftColumns) {
+    /**
+     * Pads every column to its widest cell: the first {@code leftColumns} left-aligned, the rest
+     * right-aligned. Cells are names from models.yaml or models.csv, so each is escaped for the terminal
+     * and cut to {@value #MAX_CELL} characters: one long name must not widen every line (models.csv keeps
+     * it whole).
+     */
+    private static String align(List<String[]> raw, int leftColumns) {
+        List<String[]> lines = new ArrayList<>(raw.size());
+        for (String[] line : raw) {
+            String[] shown = new String[line.length];
+            for (int i = 0; i < line.length; i++) {
+                shown[i] = TerminalText.safe(line[i], MAX_CELL);
+            }
+            lines.add(shown);
+        }
         int[] width = new int[lines.get(0).length];
         for (String[] line : lines) {
             for (int i = 0; i < line.length; i++) {

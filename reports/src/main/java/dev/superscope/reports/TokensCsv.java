@@ -4,6 +4,9 @@ import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.MatrixKind;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -122,23 +125,30 @@ public final class TokensCsv {
                 cells.add(i -> i < c.getValue().length ? tokenText(c.getValue()[i], rows, token, tokenizerVocab) : "");
             }
         }
-        AtomicFiles.writeText(file, out -> {
-            CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180);
-            printer.printRecord(header);
-            for (int i = 0; i < rows; i++) {
-                boolean padded = isPadding(i, tokenizerVocab);
-                // Padding rows have no token: the tokenizer is not asked about ids it does not define.
-                String text = token == null || padded ? null : token.apply(i);
-                printer.print(i);
-                printer.print(text == null ? "" : text);
-                printer.print(padded);
-                for (Cell cell : cells) {
-                    printer.print(cell.at(i));
-                }
-                printer.println();
+        try {
+            AtomicFiles.writeText(file, out -> printRows(out, rows, token, tokenizerVocab, header, cells));
+        } catch (IOException e) {
+            throw ReportWriteException.writing(file, e);
+        }
+    }
+
+    private static void printRows(Writer out, int rows, IntFunction<String> token, OptionalInt tokenizerVocab,
+                                  List<String> header, List<Cell> cells) throws IOException {
+        CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180);
+        printer.printRecord(header);
+        for (int i = 0; i < rows; i++) {
+            boolean padded = isPadding(i, tokenizerVocab);
+            // Padding rows have no token: the tokenizer is not asked about ids it does not define.
+            String text = token == null || padded ? null : token.apply(i);
+            printer.print(i);
+            printer.print(text == null ? "" : text);
+            printer.print(padded);
+            for (Cell cell : cells) {
+                printer.print(cell.at(i));
             }
-            printer.flush();
-        });
+            printer.println();
+        }
+        printer.flush();
     }
 
     /** One column's cell in row {@code i}. */

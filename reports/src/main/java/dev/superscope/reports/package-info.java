@@ -5,7 +5,7 @@
  * and the overlap-versus-1/m plot.
  *
  * <p>Every file is written to a temporary file beside it and renamed into place
- * ({@link dev.superscope.reports.AtomicFiles}), so a reader never sees half a table. A
+ * ({@link dev.superscope.plugins.io.AtomicFiles}), so a reader never sees half a table. A
  * {@link dev.superscope.reports.ResultStore} owns an output directory for the length of a run: it holds a
  * lock so two runs cannot interleave rows, rewrites {@code models.csv} after each finished model and, on
  * the next run, says which models are already done.

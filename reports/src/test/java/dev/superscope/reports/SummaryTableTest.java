@@ -57,4 +57,18 @@ class SummaryTableTest {
         assertTrue(lines[2].endsWith("2 in 1 group"), lines[2]);
         assertTrue(lines[3].endsWith("-"), lines[3]);
     }
+
+    /** Model names come from models.yaml or models.csv: escaped, and cut so one long name cannot widen every line. */
+    @Test
+    void namesAreEscapedAndCut() {
+        String table = SummaryTable.format(List.of(
+                Rows.row("evil\u001b]0;pwned\u0007\nloader x\u202e", "f", "unembedding", 8, "msq_overlap", 0.1),
+                Rows.row("long" + "x".repeat(50_000), "f", "unembedding", 8, "msq_overlap", 0.1)));
+        String[] lines = table.split("\n");
+        assertEquals(3, lines.length, table);
+        assertTrue(lines[1].startsWith("evil\\x1b]0;pwned\\x07\\nloader x\\u202e "), lines[1]);
+        assertTrue(lines[2].startsWith("long" + "x".repeat(SummaryTable.MAX_CELL - 7) + "... "), lines[2]);
+        assertTrue(table.length() < 1000, table.length() + " chars");
+        assertTrue(table.chars().noneMatch(c -> c < 0x20 && c != '\n'));
+    }
 }

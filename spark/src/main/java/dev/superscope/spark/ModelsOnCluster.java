@@ -1,14 +1,16 @@
 package dev.superscope.spark;
 
+import dev.superscope.plugins.io.AtomicFiles;
+
 import dev.superscope.pipeline.Target;
 import dev.superscope.pipeline.audit.Audit;
 import dev.superscope.pipeline.audit.AuditOutcome;
 import dev.superscope.pipeline.cluster.ClusterJob;
 import dev.superscope.plugins.SuperscopeException;
-import dev.superscope.reports.AtomicFiles;
 import dev.superscope.reports.ModelResult;
 import dev.superscope.reports.ModelsCsv;
 import dev.superscope.reports.ResultStore;
+import dev.superscope.reports.ReportWriteException;
 import dev.superscope.reports.TokensCsv;
 import java.io.IOException;
 import java.io.StringReader;
@@ -144,7 +146,11 @@ final class ModelsOnCluster {
             if (!target.startsWith(out) || target.equals(out)) {
                 throw new IllegalStateException("a task wrote outside the output directory: " + file.getKey());
             }
-            AtomicFiles.writeBytes(target, o -> o.write(file.getValue()));
+            try {
+                AtomicFiles.write(target, file.getValue());
+            } catch (IOException e) {
+                throw ReportWriteException.writing(target, e);
+            }
         }
         Audit.commit(store, rows);
     }

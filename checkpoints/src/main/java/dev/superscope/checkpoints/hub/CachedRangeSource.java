@@ -20,15 +20,28 @@ final class CachedRangeSource implements RangeSource {
     private final TreeMap<Long, byte[]> ranges = new TreeMap<>();
     private long size = -1;
     private boolean dirty;
+    private boolean usedCache;
 
-    CachedRangeSource(RemoteFile file, RemoteAccess access) {
+    /**
+     * @param useCache start from the ranges an earlier run stored (false: fetch everything afresh, and
+     *                 replace them when {@link #persist} is called)
+     */
+    CachedRangeSource(RemoteFile file, RemoteAccess access, boolean useCache) {
         this.file = file;
         this.access = access;
         this.label = Path.of(file.toString());
-        access.cache().ranges(file).ifPresent(r -> {
-            size = r.fileSize();
-            ranges.putAll(r.bytes());
-        });
+        if (useCache) {
+            access.cache().ranges(file).ifPresent(r -> {
+                size = r.fileSize();
+                ranges.putAll(r.bytes());
+                usedCache = true;
+            });
+        }
+    }
+
+    /** True when reads were served from ranges an earlier run stored. */
+    boolean usedCachedRanges() {
+        return usedCache;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.superscope.checkpoints.hub;
 
+import dev.superscope.plugins.io.TerminalText;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -52,8 +53,9 @@ public final class ConsoleDownloadProgress implements DownloadListener {
         double rate = done / seconds;
         String left = rate <= 0 || total <= done ? "" : String.format(Locale.ROOT, "  %s left",
                 duration((total - done) / rate));
-        return String.format(Locale.ROOT, "%s  %s / %s  %s/s%s", label, bytes(done), bytes(total), bytes((long) rate),
-                left);
+        // The label is a tensor name from a remote header: escaped, and short enough for one terminal line.
+        return String.format(Locale.ROOT, "%s  %s / %s  %s/s%s", TerminalText.safe(label, 60), bytes(done),
+                bytes(total), bytes((long) rate), left);
     }
 
     static String bytes(long n) {

@@ -13,10 +13,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -60,7 +63,14 @@ public final class HubCheckpoints {
     public static Checkpoint open(HubId id, String displayId, HubSettings settings, DownloadListener listener) {
         Optional<Path> local = completeSnapshot(settings.hfCache(), id);
         if (local.isPresent()) {
-            return CheckpointOpener.open(local.get(), displayId);
+            try {
+                return CheckpointOpener.open(local.get(), displayId);
+            } catch (BadInputException damaged) {
+                if (settings.offline()) {
+                    throw damaged;
+                }
+                // A cached file that does not parse is not trusted for ever: the hub is asked, once.
+            }
         }
         TensorCache tensorCache = new TensorCache(settings.tensorCache());
         SnapshotWriter writer = new SnapshotWriter(settings.hfCache());
@@ -79,10 +89,11 @@ public final class HubCheckpoints {
                 writer.writeRef(id.repo(), id.revision(), commit);
                 snapshot = writer.snapshot(id.repo(), commit);
                 files = revision.files();
-                for (String small : SMALL_FILES) {
-                    if (files.contains(small)) {
-                        fetchSmall(client, writer, id, commit, small, snapshot);
-                    }
+            }
+            SnapshotFiles small = new SnapshotFiles(client, writer, id, commit, snapshot);
+            for (String name : SMALL_FILES) {
+                if (files.contains(name)) {
+                    small.fetchIfMissing(name);
                 }
             }
             String weights = chooseWeights(files, id, commit);
@@ -90,9 +101,7 @@ public final class HubCheckpoints {
             TensorStore tensors;
             String source = id.repo() + "@" + commit + "/" + weights;
             if (weights.endsWith(".index.json")) {
-                if (client != null) {
-                    fetchSmall(client, writer, id, commit, weights, snapshot);
-                }
+                small.fetchIfMissing(weights);
                 Path index = snapshot.resolve(weights);
                 if (!Files.isRegularFile(index)) {
                     throw RemoteAccess.offlineMiss("the shard index " + weights + " of " + id, index);
@@ -100,15 +109,15 @@ public final class HubCheckpoints {
                 int slash = weights.lastIndexOf('/');
                 String prefix = slash < 0 ? "" : weights.substring(0, slash + 1);
                 // The index is local; each shard is opened remotely (its header fetched) on first use.
-                tensors = ShardedTensorStore.openWithShardsFrom(index, source,
-                        shard -> openRemote(new RemoteFile(id, commit, prefix + shard), access));
+                tensors = small.parsed(() -> ShardedTensorStore.openWithShardsFrom(index, source,
+                        shard -> openRemote(new RemoteFile(id, commit, prefix + shard), access)));
             } else {
                 tensors = openRemote(new RemoteFile(id, commit, weights), access);
             }
             TensorStore owned = client == null ? tensors : new ClosingStore(tensors, client);
             try {
-                return new Checkpoint(displayId, snapshot, CheckpointOpener.readConfig(snapshot), owned,
-                        TokenizerFiles.read(snapshot));
+                return new Checkpoint(displayId, snapshot, small.parsed(() -> CheckpointOpener.readConfig(snapshot)),
+                        owned, small.parsed(() -> TokenizerFiles.read(snapshot)));
             } catch (RuntimeException e) {
                 owned.close();
                 throw e;
@@ -187,13 +196,65 @@ public final class HubCheckpoints {
         throw new BadInputException(Path.of(file.toString()), "is not a .safetensors or .bin weights file");
     }
 
-    private static void fetchSmall(HubClient client, SnapshotWriter writer, HubId id, String commit, String file,
-                                   Path snapshot) {
-        if (Files.isRegularFile(snapshot.resolve(file))) {
-            return; // a snapshot's files never change: the commit names them
+    /**
+     * The small files of one snapshot: fetched whole when missing, and, when a cached one fails to parse,
+     * fetched again once (its link replaced) before the failure is believed. A file left damaged by an
+     * earlier run or another tool (a compressed config.json) thus heals against a good hub instead of
+     * failing every run; offline, the failure stands.
+     */
+    private static final class SnapshotFiles {
+        private final HubClient client;
+        private final SnapshotWriter writer;
+        private final HubId id;
+        private final String commit;
+        private final Path snapshot;
+        private final Set<String> fetchedThisRun = new HashSet<>();
+
+        SnapshotFiles(HubClient client, SnapshotWriter writer, HubId id, String commit, Path snapshot) {
+            this.client = client;
+            this.writer = writer;
+            this.id = id;
+            this.commit = commit;
+            this.snapshot = snapshot;
         }
-        HubClient.FileBody body = client.file(id, commit, file, SMALL_FILE_CAP);
-        writer.writeFile(id.repo(), commit, file, body.content(), body.etag());
+
+        /** Fetches {@code file} unless the snapshot has it (a snapshot's files never change: the commit names them). */
+        void fetchIfMissing(String file) {
+            if (client != null && !Files.isRegularFile(snapshot.resolve(file))) {
+                fetch(file);
+            }
+        }
+
+        /** {@code parse}'s result; a parse failure in a cached small file is retried once after fetching it again. */
+        <T> T parsed(Supplier<T> parse) {
+            while (true) {
+                try {
+                    return parse.get();
+                } catch (BadInputException e) {
+                    String file = snapshotFile(e.file());
+                    if (client == null || file == null || fetchedThisRun.contains(file)) {
+                        throw e;
+                    }
+                    writer.forget(id.repo(), commit, file);
+                    fetch(file);
+                }
+            }
+        }
+
+        private void fetch(String file) {
+            HubClient.FileBody body = client.file(id, commit, file, SMALL_FILE_CAP);
+            writer.writeFile(id.repo(), commit, file, body.content(), body.etag(), body.etagVerified());
+            fetchedThisRun.add(file);
+        }
+
+        /** {@code failed} as a file name of the snapshot that this class fetches, else null. */
+        private String snapshotFile(Path failed) {
+            if (failed == null || !failed.startsWith(snapshot)) {
+                return null;
+            }
+            String name = snapshot.relativize(failed).toString().replace('\\', '/');
+            return SMALL_FILES.contains(name) || name.endsWith(".index.json") ? name : null;
+        }
     }
 
     private static Path offlineSnapshot(HuggingFaceCache cache, HubId id) {

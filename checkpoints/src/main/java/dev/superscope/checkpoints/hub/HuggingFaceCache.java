@@ -1,6 +1,7 @@
 package dev.superscope.checkpoints.hub;
 
 import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.io.SmallFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class HuggingFaceCache {
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    /** A ref holds a 40-hex commit; anything much larger is not one and is not read whole. */
+    private static final long MAX_REF_BYTES = 4096;
 
     private final Path root;
 
@@ -83,7 +86,7 @@ public final class HuggingFaceCache {
                         + " is not in the cache");
             }
             try {
-                commit = Files.readString(ref, StandardCharsets.UTF_8).trim();
+                commit = new String(SmallFiles.read(ref, MAX_REF_BYTES), StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
                 throw new BadInputException(ref, "cannot be read: " + e.getMessage(), e);
             }

@@ -6,6 +6,7 @@ import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.plugins.io.TerminalText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,25 +42,33 @@ final class RemoteSafetensorsStore implements TensorStore {
      */
     static RemoteSafetensorsStore open(RemoteFile file, RemoteAccess access) {
         Path label = Path.of(file.toString());
-        TensorCache.Head head = access.cache().head(file).orElse(null);
-        if (head == null) {
-            if (access.offline()) {
-                throw RemoteAccess.offlineMiss("the safetensors header of " + file,
-                        access.cache().directory(file).resolve("header.bin"));
+        TensorCache.Head cached = access.cache().head(file).orElse(null);
+        if (cached != null) {
+            try {
+                return new RemoteSafetensorsStore(file, access, parse(cached, label));
+            } catch (BadInputException damaged) {
+                if (access.offline()) {
+                    throw damaged;
+                }
+                // A cached header that does not parse is fetched again rather than trusted.
             }
-            HubClient.Range prefix = access.client().range(file.id(), file.commit(), file.file(), 0,
-                    SafetensorsHeader.PREFIX_BYTES);
-            long n = SafetensorsHeader.headerLength(prefix.bytes(), prefix.fileSize(), label);
-            byte[] json = n == 0 ? new byte[0]
-                    : access.client().range(file.id(), file.commit(), file.file(), SafetensorsHeader.PREFIX_BYTES,
-                    (int) n).bytes();
-            byte[] bytes = Arrays.copyOf(prefix.bytes(), SafetensorsHeader.PREFIX_BYTES + json.length);
-            System.arraycopy(json, 0, bytes, SafetensorsHeader.PREFIX_BYTES, json.length);
-            head = new TensorCache.Head(prefix.fileSize(), bytes);
-            parse(head, label); // validate before caching
-            access.cache().storeHead(file, head);
         }
-        return new RemoteSafetensorsStore(file, access, parse(head, label));
+        if (access.offline()) {
+            throw RemoteAccess.offlineMiss("the safetensors header of " + file,
+                    access.cache().directory(file).resolve("header.bin"));
+        }
+        HubClient.Range prefix = access.client().range(file.id(), file.commit(), file.file(), 0,
+                SafetensorsHeader.PREFIX_BYTES);
+        long n = SafetensorsHeader.headerLength(prefix.bytes(), prefix.fileSize(), label);
+        byte[] json = n == 0 ? new byte[0]
+                : access.client().range(file.id(), file.commit(), file.file(), SafetensorsHeader.PREFIX_BYTES,
+                (int) n).bytes();
+        byte[] bytes = Arrays.copyOf(prefix.bytes(), SafetensorsHeader.PREFIX_BYTES + json.length);
+        System.arraycopy(json, 0, bytes, SafetensorsHeader.PREFIX_BYTES, json.length);
+        TensorCache.Head head = new TensorCache.Head(prefix.fileSize(), bytes);
+        SafetensorsHeader header = parse(head, label); // validated before it is cached
+        access.cache().storeHead(file, head);
+        return new RemoteSafetensorsStore(file, access, header);
     }
 
     private static SafetensorsHeader parse(TensorCache.Head head, Path label) {
@@ -103,8 +112,8 @@ final class RemoteSafetensorsStore implements TensorStore {
         long[] shape = entry.shape();
         if (shape.length != 2 || !entry.dtype().isDecodable() || shape[1] > Integer.MAX_VALUE) {
             // Refused before anything is downloaded.
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + entry.dtype()
-                    + Arrays.toString(shape) + "; a matrix needs 2 dimensions and a float dtype");
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+                    + entry.dtype() + Arrays.toString(shape) + "; a matrix needs 2 dimensions and a float dtype");
         }
         return new FetchOnReadMatrix(name, entry.dtype(), shape[0], (int) shape[1], () -> local(entry).matrix(name));
     }
@@ -127,8 +136,8 @@ final class RemoteSafetensorsStore implements TensorStore {
         TensorInfo info = entry.toTensorInfo(file.toString());
         if (info.rank() == 0 || !entry.dtype().isDecodable() || info.viewCols() < 0
                 || info.viewCols() > Integer.MAX_VALUE) {
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + entry.dtype()
-                    + info.shapeString() + "; rows need at least 1 dimension and a float dtype");
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+                    + entry.dtype() + info.shapeString() + "; rows need at least 1 dimension and a float dtype");
         }
         return new FetchOnReadMatrix(name, entry.dtype(), info.viewRows(), (int) info.viewCols(),
                 () -> local(entry).view(name));

@@ -8,6 +8,7 @@ import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.plugins.io.TerminalText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,8 +46,18 @@ final class RemoteTorchStore implements TensorStore {
 
     /** Indexes {@code file} from the cache or by Range requests; refuses anything TorchZipStore refuses. */
     static RemoteTorchStore open(RemoteFile file, RemoteAccess access) {
-        CachedRangeSource source = new CachedRangeSource(file, access);
-        TorchZipIndex index = TorchZipIndex.read(source, Path.of(file.toString()));
+        CachedRangeSource source = new CachedRangeSource(file, access, true);
+        TorchZipIndex index;
+        try {
+            index = TorchZipIndex.read(source, Path.of(file.toString()));
+        } catch (BadInputException refused) {
+            if (access.offline() || !source.usedCachedRanges()) {
+                throw refused;
+            }
+            // Cached ranges that do not index the file are fetched again rather than trusted.
+            source = new CachedRangeSource(file, access, false);
+            index = TorchZipIndex.read(source, Path.of(file.toString()));
+        }
         source.persist(); // only once the index passed every check
         return new RemoteTorchStore(file, access, source, index);
     }
@@ -84,15 +95,15 @@ final class RemoteTorchStore implements TensorStore {
     public synchronized Matrix view(String name) {
         checkOpen();
         TensorInfo info = index.find(name).orElseThrow(() -> new BadInputException(Path.of(file.toString()),
-                "no tensor named \"" + name + "\""));
+                "no tensor named \"" + TerminalText.safe(name, 200) + "\""));
         if (info.rank() == 2) {
             return matrix(name);
         }
         TensorLayout layout = index.layout(name).orElseThrow();
         if (info.rank() == 0 || !info.dtype().isDecodable() || !layout.isContiguous() || info.viewCols() < 0
                 || info.viewCols() > Integer.MAX_VALUE) {
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + name + "\" is " + info.dtype()
-                    + info.shapeString() + (layout.isContiguous() ? "" : ", strided")
+            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+                    + info.dtype() + info.shapeString() + (layout.isContiguous() ? "" : ", strided")
                     + "; rows need at least 1 dimension, a float dtype and, beyond 2 dimensions, contiguous storage");
         }
         return new FetchOnReadMatrix(name, info.dtype(), info.viewRows(), (int) info.viewCols(),

@@ -1,22 +1,19 @@
 package dev.superscope.checkpoints.hub;
 
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Writes whole files into the Hugging Face cache the way {@code huggingface_hub} does, so that it and a
  * later offline run find them: the content in {@code blobs/<etag>}, a relative symbolic link
- * {@code snapshots/<commit>/<file>} to it, and {@code refs/<revision>} holding the commit. Every file is
- * written under a temporary name and renamed into place; where links cannot be made the file is copied.
+ * {@code snapshots/<commit>/<file>} to it, and {@code refs/<revision>} holding the commit. Every file and
+ * link is written under a temporary name of its own and renamed into place ({@link AtomicFiles}), so
+ * runs and threads writing the same file at once do not collide; where links cannot be made the file is
+ * copied.
  */
 final class SnapshotWriter {
     private final HuggingFaceCache cache;
@@ -43,40 +40,35 @@ final class SnapshotWriter {
         }
         Path ref = cache.repoFolder(repo).resolve("refs").resolve(revision);
         try {
-            Files.createDirectories(ref.getParent());
-            replace(ref, commit.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(ref, commit.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw cannotWrite(ref, e);
         }
     }
 
     /**
-     * Stores {@code content} as {@code file} of {@code commit}.
+     * Stores {@code content} as {@code file} of {@code commit}: in {@code blobs/<etag>} when the ETag is
+     * provably this content's (its SHA-256 or git blob id, as huggingface_hub names blobs), else in
+     * {@code blobs/<sha256 of the content>}. So two files never share a blob unless their bytes are the
+     * same, whatever ETags a server sends, and a blob that is there with other bytes (a damaged or
+     * poisoned one) is replaced by bytes that match its name.
      *
-     * @param etag the hub's ETag for the file (its blob name), or null to name the blob by its SHA-256
+     * @param etag         the hub's ETag for the file, or null
+     * @param etagVerified true when {@code etag} names {@code content} (see {@link ContentHashes#names})
      * @return the snapshot path of the file
      */
-    Path writeFile(String repo, String commit, String file, byte[] content, String etag) {
-        String blobName = etag != null && etag.matches("[0-9A-Za-z._-]{1,128}") ? etag : sha256(content);
+    Path writeFile(String repo, String commit, String file, byte[] content, String etag, boolean etagVerified) {
+        String blobName = etagVerified && isPlainName(etag) ? etag : ContentHashes.sha256(content);
         Path repoDir = cache.repoFolder(repo);
         Path blob = repoDir.resolve("blobs").resolve(blobName);
         Path link = snapshot(repo, commit).resolve(file);
         try {
-            Files.createDirectories(blob.getParent());
-            if (!Files.isRegularFile(blob) || Files.size(blob) != content.length) {
-                replace(blob, content);
-            }
-            Files.createDirectories(link.getParent());
-            Files.deleteIfExists(link);
-            Path relative = link.getParent().relativize(blob);
+            AtomicFiles.write(blob, content);
             try {
-                Files.createSymbolicLink(link, relative);
+                AtomicFiles.replaceWithSymbolicLink(link, link.getParent().relativize(blob));
             } catch (UnsupportedOperationException | IOException noLinks) {
-                if (noLinks instanceof FileAlreadyExistsException) {
-                    throw (FileAlreadyExistsException) noLinks;
-                }
                 // File systems without symbolic links (some Windows setups): huggingface_hub copies too.
-                replace(link, content);
+                AtomicFiles.write(link, content);
             }
         } catch (IOException e) {
             throw cannotWrite(link, e);
@@ -84,24 +76,19 @@ final class SnapshotWriter {
         return link;
     }
 
-    /**
-     * Writes {@code target} under a temporary name in its directory and renames it into place. The name
-     * carries the thread as well as the process: two threads writing the same file must not share one
-     * temporary file, or the first rename takes the second's away.
-     */
-    static void replace(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + Thread.currentThread().getId() + ".incomplete");
+    /** Removes {@code file} from the snapshot of {@code commit} (the link; its blob may serve others). */
+    void forget(String repo, String commit, String file) {
+        Path link = cache.repoFolder(repo).resolve("snapshots").resolve(commit).resolve(file);
         try {
-            Files.write(tmp, content);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(link);
+        } catch (IOException e) {
+            throw cannotWrite(link, e);
         }
+    }
+
+    /** A blob name that is one plain path element: no "." or "..", nothing but letters, digits and "._-". */
+    static boolean isPlainName(String name) {
+        return name != null && name.matches("[0-9A-Za-z][0-9A-Za-z._-]{0,127}");
     }
 
     static SuperscopeException cannotWrite(Path path, IOException e) {
@@ -109,11 +96,4 @@ final class SnapshotWriter {
                 + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
 
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 }

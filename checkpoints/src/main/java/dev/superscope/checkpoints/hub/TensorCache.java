@@ -6,6 +6,7 @@ import dev.superscope.checkpoints.safetensors.SafetensorsHeader;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,7 +110,7 @@ public final class TensorCache {
         System.arraycopy(head.bytes(), 0, all, 8, head.bytes().length);
         try {
             Files.createDirectories(path.getParent());
-            SnapshotWriter.replace(path, all);
+            AtomicFiles.write(path, all);
         } catch (IOException e) {
             throw SnapshotWriter.cannotWrite(path, e);
         }
@@ -157,7 +158,7 @@ public final class TensorCache {
         ranges.bytes().forEach((at, b) -> out.putLong(at).putInt(b.length).put(b));
         try {
             Files.createDirectories(path.getParent());
-            SnapshotWriter.replace(path, out.array());
+            AtomicFiles.write(path, out.array());
         } catch (IOException e) {
             throw SnapshotWriter.cannotWrite(path, e);
         }
@@ -415,18 +416,29 @@ public final class TensorCache {
         return out.array();
     }
 
-    /** A tensor name as a file name: {@code [A-Za-z0-9._-]} kept (no leading dot), the rest as %XX. */
+    /**
+     * A tensor name as a file name: {@code [A-Za-z0-9._-]} kept (no leading dot), the rest as %XX. A name
+     * whose encoding would pass {@value #MAX_ENCODED} characters (file systems allow 255 bytes, and
+     * ".safetensors.part" follows) is cut and given the SHA-256 of the whole name, so it still has a file.
+     */
     static String encode(String tensor) {
         StringBuilder out = new StringBuilder();
         byte[] utf8 = tensor.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < utf8.length; i++) {
+        for (int i = 0; i < utf8.length && out.length() <= MAX_ENCODED; i++) {
             int c = utf8[i] & 0xFF;
             boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || c == '_' || c == '-' || (c == '.' && i > 0);
             out.append(plain ? String.valueOf((char) c) : String.format("%%%02X", c));
         }
+        if (out.length() > MAX_ENCODED) {
+            out.setLength(MAX_ENCODED - 66);
+            out.append('~').append(ContentHashes.sha256(utf8)).append('~');
+        }
         return out.toString();
     }
+
+    /** Longest encoded tensor name; with ".safetensors.strided.part" it stays within 255 bytes. */
+    static final int MAX_ENCODED = 200;
 
     private static void writeFully(FileChannel out, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {

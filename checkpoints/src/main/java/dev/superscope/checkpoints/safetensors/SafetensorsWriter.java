@@ -3,6 +3,7 @@ package dev.superscope.checkpoints.safetensors;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.superscope.plugins.DType;
+import dev.superscope.plugins.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -140,11 +141,11 @@ public final class SafetensorsWriter {
         byte[] header = headerBytes(layout);
         long dataBytes = layout.isEmpty() ? 0 : layout.get(layout.size() - 1).end();
         long total = SafetensorsHeader.PREFIX_BYTES + header.length + dataBytes;
-        AtomicFile.write(target, out -> {
+        AtomicFiles.writeChannel(target, out -> {
             ByteBuffer prefix = ByteBuffer.allocate(SafetensorsHeader.PREFIX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             prefix.putLong(header.length).flip();
-            AtomicFile.writeFully(out, prefix);
-            AtomicFile.writeFully(out, ByteBuffer.wrap(header));
+            AtomicFiles.writeFully(out, prefix);
+            AtomicFiles.writeFully(out, ByteBuffer.wrap(header));
             for (Placed p : layout) {
                 writeData(p.tensor(), out);
             }
@@ -175,7 +176,7 @@ public final class SafetensorsWriter {
         }
         json.append(names.isEmpty() ? "}\n}\n" : "\n  }\n}\n");
         byte[] bytes = json.toString().getBytes(StandardCharsets.US_ASCII);
-        AtomicFile.write(indexFile, out -> AtomicFile.writeFully(out, ByteBuffer.wrap(bytes)));
+        AtomicFiles.write(indexFile, bytes);
     }
 
     /**
@@ -294,7 +295,7 @@ public final class SafetensorsWriter {
 
     private static void writeData(Pending p, FileChannel out) throws IOException {
         if (p.data() != null) {
-            AtomicFile.writeFully(out, p.data().duplicate());
+            AtomicFiles.writeFully(out, p.data().duplicate());
             return;
         }
         long rows = p.shape().length == 0 ? 1 : p.shape()[0];
@@ -317,7 +318,7 @@ public final class SafetensorsWriter {
                         + block.remaining() + " of " + block.limit() + " bytes of rows " + first + ".."
                         + (first + count - 1) + " unwritten");
             }
-            AtomicFile.writeFully(out, block.flip());
+            AtomicFiles.writeFully(out, block.flip());
         }
     }
 

@@ -9,17 +9,40 @@ import java.util.List;
 /**
  * The Java values a restricted unpickle produces, besides the plain ones ({@code null} for None,
  * {@link Boolean}, {@link Long} or {@link java.math.BigInteger} for int, {@link Double}, {@link String},
- * {@link java.util.ArrayList} for list and {@link java.util.LinkedHashMap} for dict and OrderedDict).
- * Every torch object a state dict holds becomes one of these records; none is a live Python object.
+ * {@link java.util.ArrayList} for list and {@link java.util.LinkedHashMap} for dict and OrderedDict,
+ * whose keys are {@link Key}s). Every torch object a state dict holds becomes one of these records;
+ * none is a live Python object.
+ *
+ * <p>Containers may share structure (the memo lets one value appear many times) and may contain
+ * themselves, so nothing here compares, hashes or prints a container deeply: tuples compare by
+ * identity and describe themselves by size.
  */
 final class PickleValues {
     private PickleValues() {
     }
 
-    /** A Python tuple (immutable; may hold nulls, unlike {@link List#of}). */
+    /**
+     * A Python tuple (immutable; may hold nulls, unlike {@link List#of}). Compared by identity: tuples
+     * are never dict keys here, and comparing shared structure deeply costs exponential time.
+     */
     record Tuple(List<Object> items) {
         Tuple {
             items = Collections.unmodifiableList(new ArrayList<>(items));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+
+        @Override
+        public String toString() {
+            return "tuple of " + items.size();
         }
 
         static Tuple of(Object... items) {
@@ -35,7 +58,75 @@ final class PickleValues {
         }
     }
 
-    /** A Python bytes object, compared by content so it can be a dict key. */
+    /**
+     * A dict key: the scalars a state dict's keys are (str, int, and the bool, float and None Python
+     * allows beside them). Keys order totally, first by kind, then by value, so a hash map of them stays
+     * fast however many keys a hostile pickle makes collide: Java's hash map falls back to comparing
+     * keys of one class, and all keys are of this class.
+     *
+     * @param value a {@link String}, {@link Long}, {@link java.math.BigInteger}, {@link Double},
+     *              {@link Boolean}, or null
+     */
+    record Key(Object value) implements Comparable<Key> {
+        Key {
+            if (rank(value) < 0) {
+                throw new IllegalArgumentException("not a dict key: " + describe(value));
+            }
+        }
+
+        /** True for a value that can be a key. */
+        static boolean allowed(Object value) {
+            return rank(value) >= 0;
+        }
+
+        @Override
+        public int compareTo(Key other) {
+            int byKind = Integer.compare(rank(value), rank(other.value));
+            if (byKind != 0 || value == null) {
+                return byKind;
+            }
+            if (value instanceof String s) {
+                return s.compareTo((String) other.value);
+            }
+            if (value instanceof Double d) {
+                return Double.compare(d, (Double) other.value);
+            }
+            if (value instanceof Boolean b) {
+                return Boolean.compare(b, (Boolean) other.value);
+            }
+            if (value instanceof Long a && other.value instanceof Long b) {
+                return Long.compare(a, b);
+            }
+            return integer(value).compareTo(integer(other.value));
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(value);
+        }
+
+        private static java.math.BigInteger integer(Object v) {
+            return v instanceof Long l ? java.math.BigInteger.valueOf(l) : (java.math.BigInteger) v;
+        }
+
+        private static int rank(Object v) {
+            if (v == null) {
+                return 0;
+            }
+            if (v instanceof Boolean) {
+                return 1;
+            }
+            if (v instanceof Long || v instanceof java.math.BigInteger) {
+                return 2;
+            }
+            if (v instanceof Double) {
+                return 3;
+            }
+            return v instanceof String ? 4 : -1;
+        }
+    }
+
+    /** A Python bytes object. */
     record Bytes(byte[] data) {
         @Override
         public boolean equals(Object o) {

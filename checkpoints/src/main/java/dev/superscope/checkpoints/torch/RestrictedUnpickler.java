@@ -27,9 +27,12 @@ import java.util.Map;
  * Java values and refuses everything else: any other opcode, any global outside {@link TorchGlobal},
  * any call of something that is data. Nothing is instantiated by reflection and nothing is executed.
  *
- * <p>Hostile pickles are bounded: every length is checked against the bytes that remain, and the memo,
- * the stack, the mark stack and the number of values created all have caps, so a pickle of a few bytes
- * cannot make it allocate gigabytes or run for long.
+ * <p>Hostile pickles are bounded: every length is checked against the bytes that remain, the memo, the
+ * stack, the mark stack and the number of values created all have caps, and every opcode and every
+ * element copied spends from a {@link PickleBudget} proportional to the pickle's size, so a pickle of a
+ * few bytes cannot make it allocate gigabytes or run for long. Dict keys are restricted to the scalars a
+ * state dict uses (str and int, and bool, float and None), held as {@link PickleValues.Key}s: a key is
+ * never walked, and no set of colliding keys can make a dict slow.
  */
 final class RestrictedUnpickler {
 
@@ -45,12 +48,11 @@ final class RestrictedUnpickler {
     static final int MAX_LINE = 1024;
     /** Most dimensions a tensor may have. */
     static final int MAX_RANK = 64;
-    /** Deepest tuple nesting inside a dict key. */
-    private static final int MAX_KEY_DEPTH = 32;
 
     private final byte[] data;
     private final Path file;
     private final String entry;
+    private final PickleBudget budget;
     private int pos;
     private int opcodeStart;
     private int created;
@@ -61,10 +63,11 @@ final class RestrictedUnpickler {
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, StorageRef> storages = new LinkedHashMap<>();
 
-    private RestrictedUnpickler(byte[] data, Path file, String entry) {
+    private RestrictedUnpickler(byte[] data, Path file, String entry, PickleBudget budget) {
         this.data = data;
         this.file = file;
         this.entry = entry;
+        this.budget = budget;
     }
 
     /**
@@ -75,7 +78,15 @@ final class RestrictedUnpickler {
      * @throws BadInputException on a malformed pickle or any construct outside the state-dict subset
      */
     static Object unpickle(byte[] data, Path file, String entry) {
-        return new RestrictedUnpickler(data, file, entry).run();
+        return unpickle(data, file, entry, PickleBudget.forPickle(file, data.length));
+    }
+
+    /**
+     * As {@link #unpickle(byte[], Path, String)}, spending from {@code budget}, which whoever walks the
+     * result (the {@link StateDictFlattener}) goes on spending from.
+     */
+    static Object unpickle(byte[] data, Path file, String entry, PickleBudget budget) {
+        return new RestrictedUnpickler(data, file, entry, budget).run();
     }
 
     private Object run() {
@@ -85,6 +96,7 @@ final class RestrictedUnpickler {
             }
             opcodeStart = pos;
             int op = data[pos++] & 0xFF;
+            budget.spend(1, "opcodes");
             switch (op) {
                 case 0x80 -> { // PROTO
                     int version = u1();
@@ -145,7 +157,7 @@ final class RestrictedUnpickler {
                 case 's' -> {
                     Object value = pop();
                     Object key = pop();
-                    dictOnTop("SETITEM").put(checkKey(key, 0), value);
+                    dictOnTop("SETITEM").put(key(key), value);
                 }
                 case 'u' -> {
                     List<Object> items = popMark();
@@ -254,17 +266,20 @@ final class RestrictedUnpickler {
             return dict;
         }
         if (args.size() == 1 && args.get(0) instanceof Map<?, ?> source) {
+            // One memo entry can be copied over and over: each copy is paid for.
+            budget.spend(source.size(), "copying a dict into an OrderedDict");
             for (Map.Entry<?, ?> e : source.entrySet()) {
                 dict.put(e.getKey(), e.getValue());
             }
             return dict;
         }
         if (args.size() == 1 && args.get(0) instanceof List<?> pairs) {
+            budget.spend(pairs.size(), "copying pairs into an OrderedDict");
             for (Object pair : pairs) {
                 if (!(pair instanceof Tuple t) || t.size() != 2) {
                     throw fail("collections.OrderedDict needs (key, value) pairs, got a " + PickleValues.describe(pair));
                 }
-                dict.put(checkKey(t.get(0), 0), t.get(1));
+                dict.put(key(t.get(0)), t.get(1));
             }
             return dict;
         }
@@ -376,7 +391,7 @@ final class RestrictedUnpickler {
             throw fail("odd number of items (" + items.size() + ") for a dict");
         }
         for (int i = 0; i < items.size(); i += 2) {
-            dict.put(checkKey(items.get(i), 0), items.get(i + 1));
+            dict.put(key(items.get(i)), items.get(i + 1));
         }
     }
 
@@ -398,23 +413,16 @@ final class RestrictedUnpickler {
         return (List<Object>) top;
     }
 
-    /** Python refuses unhashable keys; so do we, which also keeps hashing shallow and acyclic. */
-    private Object checkKey(Object key, int depth) {
-        if (key == null || key instanceof String || key instanceof Long || key instanceof BigInteger
-                || key instanceof Double || key instanceof Boolean || key instanceof Bytes
-                || key instanceof TorchGlobal || key instanceof Device) {
-            return key;
+    /**
+     * {@code value} as a dict key. A state dict's keys are strings (and ints, in optimizer state); a
+     * tuple, bytes or object key never names a tensor, and walking or hashing one a pickle built from
+     * shared parts costs exponential time, so any key that is not a scalar is refused.
+     */
+    private PickleValues.Key key(Object value) {
+        if (PickleValues.Key.allowed(value)) {
+            return new PickleValues.Key(value);
         }
-        if (key instanceof Tuple t) {
-            if (depth >= MAX_KEY_DEPTH) {
-                throw fail("dict key nested deeper than " + MAX_KEY_DEPTH + " tuples");
-            }
-            for (Object item : t.items()) {
-                checkKey(item, depth + 1);
-            }
-            return key;
-        }
-        throw fail("unhashable dict key: " + PickleValues.describe(key));
+        throw fail("dict key is a " + PickleValues.describe(value) + "; a state dict's keys are strings or ints");
     }
 
     // ---- stack, marks, memo --------------------------------------------------------------------------
@@ -460,6 +468,7 @@ final class RestrictedUnpickler {
             throw fail("no MARK to pop to");
         }
         int from = marks[--markCount];
+        budget.spend(stack.size() - from, "collecting items since a MARK");
         List<Object> tail = stack.subList(from, stack.size());
         List<Object> items = new ArrayList<>(tail);
         tail.clear();

@@ -17,6 +17,10 @@ import java.util.Collections;
  * their keys with '.', so {@code {'model_state_dict': {'test': t}}} yields {@code model_state_dict.test}.
  * Values that are not tensors (ints, strings, optimizer settings) are skipped. A tensor saved on its
  * own, not in a container, is named {@value #BARE_TENSOR_NAME}.
+ *
+ * <p>Each container is walked once however often the pickle refers to it, and every entry visited and
+ * every character of every name built spends from the pickle's {@link PickleBudget}: a long key above
+ * many entries would otherwise make names far larger than the pickle.
  */
 final class StateDictFlattener {
     /** The name given to a tensor that is the whole pickle. */
@@ -25,17 +29,22 @@ final class StateDictFlattener {
     static final int MAX_DEPTH = 64;
 
     private final Path file;
+    private final PickleBudget budget;
     private final Map<String, TensorRef> out = new LinkedHashMap<>();
     // Pickles can make containers that contain themselves (via the memo); each is walked once.
     private final Set<Object> visited = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    private StateDictFlattener(Path file) {
+    private StateDictFlattener(Path file, PickleBudget budget) {
         this.file = file;
+        this.budget = budget;
     }
 
-    /** Every tensor reachable from {@code root}, by dotted name, in pickle order. */
-    static Map<String, TensorRef> flatten(Object root, Path file) {
-        StateDictFlattener f = new StateDictFlattener(file);
+    /**
+     * Every tensor reachable from {@code root}, by dotted name, in pickle order, spending from the budget
+     * the pickle was read with.
+     */
+    static Map<String, TensorRef> flatten(Object root, Path file, PickleBudget budget) {
+        StateDictFlattener f = new StateDictFlattener(file, budget);
         if (root instanceof TensorRef t) {
             f.out.put(BARE_TENSOR_NAME, t);
         } else {
@@ -60,32 +69,43 @@ final class StateDictFlattener {
                     + Text.clean(prefix));
         }
         if (value instanceof Map<?, ?> map) {
+            budget.spend(map.size(), "walking a dict");
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 String key = keyText(e.getKey());
-                if (key != null) {
+                if (key != null && isWorthWalking(e.getValue())) {
                     walk(e.getValue(), join(prefix, key), depth + 1);
                 }
             }
         } else {
             List<?> items = value instanceof Tuple t ? t.items() : (List<?>) value;
+            budget.spend(items.size(), "walking a list");
             for (int i = 0; i < items.size(); i++) {
-                walk(items.get(i), join(prefix, Integer.toString(i)), depth + 1);
+                if (isWorthWalking(items.get(i))) {
+                    walk(items.get(i), join(prefix, Integer.toString(i)), depth + 1);
+                }
             }
         }
     }
 
-    /** String and int keys name tensors; other keys (tuples, None) hold no state-dict entries. */
+    /** Only tensors and containers can hold tensors; no name is built for anything else. */
+    private static boolean isWorthWalking(Object value) {
+        return value instanceof TensorRef || value instanceof Map || value instanceof List || value instanceof Tuple;
+    }
+
+    /** String and int keys name tensors; other keys (bool, float, None) hold no state-dict entries. */
     private static String keyText(Object key) {
-        if (key instanceof String s) {
+        Object value = key instanceof PickleValues.Key k ? k.value() : key;
+        if (value instanceof String s) {
             return s;
         }
-        if (key instanceof Long || key instanceof BigInteger) {
-            return key.toString();
+        if (value instanceof Long || value instanceof BigInteger) {
+            return value.toString();
         }
         return null;
     }
 
-    private static String join(String prefix, String key) {
+    private String join(String prefix, String key) {
+        budget.spend(prefix.length() + 1 + key.length(), "building tensor names");
         return prefix.isEmpty() ? key : prefix + "." + key;
     }
 }

@@ -59,6 +59,29 @@ public record TensorLayout(String name, DType dtype, long[] shape, long[] stride
         return true;
     }
 
+    /**
+     * True when no two indices reach the same element: taking the dimensions of more than one element
+     * from the smallest stride up, each stride is beyond the farthest offset the ones before it reach.
+     * A stride-0 view (an expanded tensor, saved as torch.save saves it: one stored row seen as many) and
+     * overlapping windows fail; so, conservatively, would an exotic interleaving that does not overlap.
+     * An empty tensor never overlaps.
+     */
+    public boolean isNonOverlapping() {
+        if (elementCount() == 0) {
+            return true;
+        }
+        Integer[] dims = java.util.stream.IntStream.range(0, shape.length).filter(i -> shape[i] > 1).boxed()
+                .sorted(java.util.Comparator.comparingLong(i -> stride[i])).toArray(Integer[]::new);
+        long farthest = 0; // offset of the last element the smaller dimensions reach
+        for (int d : dims) {
+            if (stride[d] <= farthest) {
+                return false;
+            }
+            farthest += (shape[d] - 1) * stride[d]; // within the storage, checked when the store opened
+        }
+        return true;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorLayout t && name.equals(t.name) && dtype == t.dtype

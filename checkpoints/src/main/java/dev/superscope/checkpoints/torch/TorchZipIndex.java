@@ -85,8 +85,10 @@ public final class TorchZipIndex {
         String prefix = pickle.name().substring(0, pickle.name().length() - "data.pkl".length());
         checkByteOrder(file, zip, prefix);
 
-        Object root = RestrictedUnpickler.unpickle(zip.readSmall(pickle, MAX_PICKLE_BYTES), file, pickle.name());
-        Map<String, TensorRef> refs = StateDictFlattener.flatten(root, file);
+        byte[] pickleBytes = zip.readSmall(pickle, MAX_PICKLE_BYTES);
+        PickleBudget budget = PickleBudget.forPickle(file, pickleBytes.length);
+        Object root = RestrictedUnpickler.unpickle(pickleBytes, file, pickle.name(), budget);
+        Map<String, TensorRef> refs = StateDictFlattener.flatten(root, file, budget);
 
         Map<String, Tensor> out = new TreeMap<>();
         for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
@@ -133,7 +135,9 @@ public final class TorchZipIndex {
 
     /**
      * Refuses, before any tensor byte is read, a tensor that cannot be viewed as a matrix: absent, not
-     * 2-D, of a dtype that cannot be analysed, or with more columns than a row can hold.
+     * 2-D, of a dtype that cannot be analysed, with more columns than a row can hold, or a view whose
+     * elements overlap (a stride-0 row repeated, so that the work of reading it would not be bounded by
+     * the bytes in the file).
      */
     public TensorLayout requireMatrix(String name) {
         TensorLayout l = require(name).layout();
@@ -149,6 +153,13 @@ public final class TorchZipIndex {
         if (shape[1] > Integer.MAX_VALUE) {
             throw new BadInputException(file, "tensor " + Text.clean(name) + " has " + shape[1]
                     + " columns, more than a matrix row can hold");
+        }
+        if (!l.isNonOverlapping()) {
+            // Analysing what the view shows would cost rows x columns however few bytes are stored.
+            throw new BadInputException(file, "tensor " + Text.clean(name) + " is a view whose rows overlap in"
+                    + " its storage (shape " + Arrays.toString(shape) + ", stride " + Arrays.toString(l.stride())
+                    + "; an expanded tensor saved as is): only tensors whose every element is stored once are"
+                    + " analysed; save it with .contiguous() or .clone()");
         }
         return l;
     }

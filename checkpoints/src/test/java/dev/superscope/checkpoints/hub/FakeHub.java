@@ -18,8 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,8 +35,49 @@ import java.util.regex.Pattern;
  * request is logged with its Range and Authorization header, and body bytes are counted.
  */
 final class FakeHub implements AutoCloseable {
-    /** One request as the server saw it. */
-    record Request(String server, String path, String range, String authorization, long bodyBytes) {
+    /**
+     * One request as the server saw it. It is recorded before its response starts, and its body bytes are
+     * counted before each write, so a client that has received a response (or a byte) never finishes
+     * before the server has counted it: tests can read the counts as soon as the client returns.
+     */
+    static final class Request {
+        private final String server;
+        private final String path;
+        private final String range;
+        private final String authorization;
+        private final AtomicLong bodyBytes = new AtomicLong();
+
+        Request(String server, String path, String range, String authorization) {
+            this.server = server;
+            this.path = path;
+            this.range = range;
+            this.authorization = authorization;
+        }
+
+        String server() {
+            return server;
+        }
+
+        String path() {
+            return path;
+        }
+
+        String range() {
+            return range;
+        }
+
+        String authorization() {
+            return authorization;
+        }
+
+        long bodyBytes() {
+            return bodyBytes.get();
+        }
+
+        @Override
+        public String toString() {
+            return server + " " + path + (range == null ? "" : " " + range) + " " + bodyBytes.get() + " bytes";
+        }
     }
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
@@ -52,6 +98,33 @@ final class FakeHub implements AutoCloseable {
     volatile boolean ignoreRange;
     /** When positive, every body of at least 64 KiB starts this many milliseconds late (a slow link). */
     volatile long slowBodiesMillis;
+    /** Whole small files are sent gzip-compressed, with Content-Encoding: gzip, asked for or not. */
+    volatile boolean gzipSmallFiles;
+    /** When set, every file's ETag (X-Linked-Etag for large ones) is this, whatever its content. */
+    volatile String etagOverride;
+    /** When set, large files announce this X-Linked-Size. */
+    volatile String linkedSizeOverride;
+    private final Map<String, String> hashes = new ConcurrentHashMap<>();
+    /** When set, large files are redirected here instead of to the CDN. */
+    volatile String lfsLocation;
+    /** Sent as {@code Retry-After} with the {@link #failNext} answers, when set. */
+    volatile String retryAfter;
+    /**
+     * Bodies of requests whose path this matches send {@link #stallAfterBytes} bytes, then nothing until
+     * the hub is closed (a server that went silent after its headers).
+     */
+    volatile Predicate<String> stallWhen = path -> false;
+    volatile long stallAfterBytes;
+    /** Bodies of requests whose path this matches are sent one byte every {@link #dripMillis}, for ever. */
+    volatile Predicate<String> dripWhen = path -> false;
+    volatile long dripMillis = 50;
+    /** Released when the hub closes, so stalled answers end. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-hub");
+        t.setDaemon(true);
+        return t;
+    });
 
     static final class Repo {
         final String commit;
@@ -71,6 +144,9 @@ final class FakeHub implements AutoCloseable {
         cdn = HttpServer.create(any, 0);
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
+        // A stalled answer must not stop the others: one thread per exchange.
+        hub.setExecutor(handlers);
+        cdn.setExecutor(handlers);
         hub.start();
         cdn.start();
     }
@@ -105,6 +181,11 @@ final class FakeHub implements AutoCloseable {
         }
         repos.put(repo, r);
         return r;
+    }
+
+    /** The commit {@code repo}'s main branch names. */
+    String commitOf(String repo) {
+        return repos.get(repo).commit;
     }
 
     long bytesFor(String fileSuffix) {
@@ -171,17 +252,26 @@ final class FakeHub implements AutoCloseable {
                 return;
             }
             long size = Files.size(local);
-            String etag = sha1(local.toString() + size);
             ex.getResponseHeaders().add("X-Repo-Commit", repo.commit);
+            String forced = etagOverride;
             if (size >= LFS_THRESHOLD) {
-                ex.getResponseHeaders().add("X-Linked-Etag", "\"" + etag + "\"");
-                ex.getResponseHeaders().add("X-Linked-Size", Long.toString(size));
-                ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + cdn.getAddress().getPort() + "/cdn/"
-                        + repoName + "/" + repo.commit + "/" + parts[4] + "?sig=x");
+                // As the hub names LFS files: the SHA-256 of the content, and the size.
+                String linkedSize = linkedSizeOverride;
+                ex.getResponseHeaders().add("X-Linked-Etag", "\"" + (forced != null ? forced : hash(local, true)) + "\"");
+                ex.getResponseHeaders().add("X-Linked-Size", linkedSize != null ? linkedSize : Long.toString(size));
+                String elsewhere = lfsLocation;
+                ex.getResponseHeaders().add("Location", elsewhere != null ? elsewhere : "http://127.0.0.1:"
+                        + cdn.getAddress().getPort() + "/cdn/" + repoName + "/" + repo.commit + "/" + parts[4] + "?sig=x");
                 send(ex, 302, null, "", auth, "hub");
                 return;
             }
-            ex.getResponseHeaders().add("ETag", "\"" + etag + "\"");
+            // As the hub names regular files: their git blob id.
+            ex.getResponseHeaders().add("ETag", "\"" + (forced != null ? forced : hash(local, false)) + "\"");
+            if (gzipSmallFiles) {
+                ex.getResponseHeaders().add("Content-Encoding", "gzip");
+                send(ex, 200, null, gzip(Files.readAllBytes(local)), auth, "hub");
+                return;
+            }
             serveFile(ex, local, auth, "hub");
         } catch (RuntimeException e) {
             send(ex, 500, null, e.toString(), auth, "hub");
@@ -244,49 +334,131 @@ final class FakeHub implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Request request = record(ex, auth, server);
         ex.sendResponseHeaders(status, length);
-        long sent = 0;
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r"); OutputStream out = ex.getResponseBody()) {
             in.seek(from);
             byte[] buffer = new byte[1 << 16];
             long limit = cut >= 0 ? Math.min(cut, length) : length;
+            long sent = 0;
             while (sent < limit) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent));
-                out.write(buffer, 0, n);
+                write(out, request, buffer, n);
                 sent += n;
             }
             if (cut >= 0) {
                 out.flush();
-                requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
-                bytesServed.addAndGet(sent);
                 throw new IOException("dropping the connection on purpose");
             }
         } catch (IOException e) {
-            if (cut < 0) {
-                // The client closed early (it had what it needed); count what went out.
-                requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
-                bytesServed.addAndGet(sent);
-            }
+            // Dropped on purpose, or the client closed early (it had what it needed): all was counted.
             ex.close();
-            return;
         }
-        requests.add(new Request(server, ex.getRequestURI().getRawPath(), range, auth, sent));
-        bytesServed.addAndGet(sent);
+    }
+
+    /** Records a request before its response headers go out. */
+    private Request record(HttpExchange ex, String auth, String server) {
+        Request r = new Request(server, ex.getRequestURI().getRawPath(), ex.getRequestHeaders().getFirst("Range"), auth);
+        requests.add(r);
+        return r;
+    }
+
+    /** Counts body bytes before they are written, so the client cannot hold a byte not yet counted. */
+    private void count(Request request, long bytes) {
+        request.bodyBytes.addAndGet(bytes);
+        bytesServed.addAndGet(bytes);
     }
 
     private void send(HttpExchange ex, int status, String errorCode, String body, String auth, String server)
             throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        send(ex, status, errorCode, body.getBytes(StandardCharsets.UTF_8), auth, server);
+    }
+
+    private void send(HttpExchange ex, int status, String errorCode, byte[] bytes, String auth, String server)
+            throws IOException {
         if (errorCode != null) {
             ex.getResponseHeaders().add("X-Error-Code", errorCode);
         }
+        if (status >= 500 || status == 429) {
+            String wait = retryAfter;
+            if (wait != null) {
+                ex.getResponseHeaders().add("Retry-After", wait);
+            }
+        }
+        Request request = record(ex, auth, server);
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+            write(out, request, bytes, bytes.length);
+        } catch (IOException stalledOrClosed) {
+            ex.close();
         }
-        requests.add(new Request(server, ex.getRequestURI().getRawPath(), ex.getRequestHeaders().getFirst("Range"), auth,
-                bytes.length));
-        bytesServed.addAndGet(bytes.length);
+    }
+
+    /**
+     * Writes {@code n} bytes of a body, counting them first, and misbehaving as {@link #stallWhen} and
+     * {@link #dripWhen} say for this request's path.
+     */
+    private void write(OutputStream out, Request request, byte[] bytes, int n) throws IOException {
+        if (stallWhen.test(request.path()) && request.bodyBytes() + n > stallAfterBytes) {
+            int before = (int) Math.max(0, stallAfterBytes - request.bodyBytes());
+            count(request, before);
+            out.write(bytes, 0, before);
+            out.flush();
+            try {
+                closing.await(); // silent until the test is over
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stalled on purpose");
+        }
+        if (dripWhen.test(request.path())) {
+            for (int i = 0; i < n; i++) {
+                count(request, 1);
+                out.write(bytes, i, 1);
+                out.flush();
+                try {
+                    if (closing.await(dripMillis, TimeUnit.MILLISECONDS)) {
+                        throw new IOException("hub closed");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            return;
+        }
+        count(request, n);
+        out.write(bytes, 0, n);
+    }
+
+    /** The hub's name for a file's content: SHA-256 (LFS) or git blob id; computed once per file version. */
+    private String hash(Path file, boolean sha256) throws IOException {
+        String key = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file) + "|" + sha256;
+        String known = hashes.get(key);
+        if (known != null) {
+            return known;
+        }
+        byte[] content = Files.readAllBytes(file);
+        String h;
+        try {
+            MessageDigest d = MessageDigest.getInstance(sha256 ? "SHA-256" : "SHA-1");
+            if (!sha256) {
+                d.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
+            }
+            h = HexFormat.of().formatHex(d.digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        hashes.put(key, h);
+        return h;
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(content);
+        }
+        return out.toByteArray();
     }
 
     static String sha1(String s) {
@@ -299,7 +471,9 @@ final class FakeHub implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         hub.stop(0);
         cdn.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -162,6 +162,25 @@ class HubCheckpointsTest {
         }
     }
 
+    /** A tensor name longer than a file name may be still gets a file in the tensor cache. */
+    @Test
+    void aTensorWithANameTooLongForAFileIsFetchedAndCached() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("src").resolve("long"));
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        String longName = "model.layers." + "x".repeat(1000) + "\u001b[2J.weight";
+        new SafetensorsWriter().floats(longName, DType.F32, new long[]{4}, new float[]{1, 2, 3, 4})
+                .write(dir.resolve("model.safetensors"));
+        hub.add("org/long", dir);
+        try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/long").orElseThrow(), "org/long", settings(null),
+                DownloadListener.NONE)) {
+            assertArrayEquals(new float[]{1, 2, 3, 4}, allRows(c.tensors().view(longName)));
+        }
+        try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/long").orElseThrow(), "org/long",
+                settings(null).offlineCopy(), DownloadListener.NONE)) {
+            assertArrayEquals(new float[]{1, 2, 3, 4}, allRows(c.tensors().view(longName)), "from the cache");
+        }
+    }
+
     /** Two runs of this process fetching one tensor at once: one downloads it, the other waits and reads the cache. */
     @Test
     void threadsFetchingOneTensorTakeTurns() throws Exception {
@@ -348,6 +367,21 @@ class HubCheckpointsTest {
         }
     }
 
+    /** A redirect to anything but an http(s) URL is the server misbehaving: exit 4, not an internal error. */
+    @Test
+    void redirectsToFileUrlsOrMalformedLocationsAreNetworkFailures() throws IOException {
+        hub.add("org/m", bigSingleFile("m"));
+        for (String location : List.of("file:///etc/passwd", "http://[::1/x", "jar:file:/x!/y", "//", "ftp://h/x")) {
+            hub.lfsLocation = location;
+            SuperscopeException e = assertThrows(SuperscopeException.class, () -> HubCheckpoints.open(
+                    HubId.parse("org/m").orElseThrow(), "org/m", settings(null), DownloadListener.NONE).close(),
+                    location);
+            assertEquals(SuperscopeException.NETWORK, e.exitCode(), location + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("redirected"),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void missingRepositoryOrRevisionIsNamed() throws IOException {
         hub.add("org/m", bigSingleFile("m"));
@@ -412,6 +446,11 @@ class HubCheckpointsTest {
         assertEquals(30, h.entry("a \"b\"").orElseThrow().byteLength());
         assertEquals("a%20%22b%22", TensorCache.encode("a \"b\""));
         assertEquals("%2Ehidden", TensorCache.encode(".hidden"));
+        // A name too long for a file name is cut and made unique by its hash.
+        String longName = "w".repeat(5000);
+        assertEquals(TensorCache.MAX_ENCODED, TensorCache.encode(longName).length());
+        assertTrue(!TensorCache.encode(longName).equals(TensorCache.encode(longName + "x")));
+        assertEquals(TensorCache.MAX_ENCODED, TensorCache.encode("\u001b".repeat(5000)).length());
         assertEquals(ByteBuffer.class, ByteBuffer.wrap(head).getClass().getSuperclass());
     }
 

@@ -313,6 +313,49 @@ class HubTorchBinTest {
         assertTrue(Files.notExists(tmp.resolve("ss/tensors/org--evil")) || noRangesFile(tmp.resolve("ss/tensors/org--evil")));
     }
 
+    /**
+     * The pickle of issue #14 on the hub: a dict key that is a tuple DAG of 3^30 nodes in a few hundred
+     * bytes. It hung inspect; now it is refused as a local file is, before any storage is fetched.
+     */
+    @Test
+    void aPickleWithATupleDagKeyIsRefusedAtOnce() throws IOException {
+        java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+        p.writeBytes(new byte[] {(byte) 0x80, 2, '}', 'K', 0, (byte) 0x85, 'q', 0});
+        for (int level = 0; level < 30; level++) {
+            // T(level) is on the stack: two more copies from the memo, TUPLE3, memoised as level + 1.
+            p.writeBytes(new byte[] {'h', (byte) level, 'h', (byte) level, (byte) 0x87, 'q', (byte) (level + 1)});
+        }
+        p.writeBytes(new byte[] {'N', 's', '.'});
+        Path dir = Files.createDirectories(tmp.resolve("src/dag"));
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        new TorchBinWriter("archive").rawPickle(p.toByteArray()).write(dir.resolve("pytorch_model.bin"));
+        hub.add("org/dag", dir);
+        SuperscopeException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> assertThrows(SuperscopeException.class,
+                        () -> open("org/dag", settings())));
+        assertEquals(SuperscopeException.BAD_INPUT, e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("pytorch_model.bin") && e.getMessage().contains("dict key is a tuple"),
+                e.getMessage());
+    }
+
+    /** A stride-0 view (one stored row seen as 20 million) is refused as a matrix before any storage is fetched. */
+    @Test
+    void anExpandedViewIsRefusedBeforeItsStorageIsFetched() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("src/expanded"));
+        Files.writeString(dir.resolve("config.json"), CONFIG);
+        new TorchBinWriter("archive").storage("0", values(64, 1))
+                .tensor(HEAD, "0", 0, new long[] {20_000_000, 64}, new long[] {0, 1})
+                .write(dir.resolve("pytorch_model.bin"));
+        hub.add("org/expanded", dir);
+        try (Checkpoint c = open("org/expanded", settings())) {
+            assertEquals(1, c.tensors().tensors().size());
+            long before = hub.bytesFor("pytorch_model.bin");
+            BadInputException e = assertThrows(BadInputException.class, () -> c.tensors().matrix(HEAD));
+            assertTrue(e.getMessage().contains("overlap") && e.getMessage().contains(HEAD), e.getMessage());
+            assertEquals(before, hub.bytesFor("pytorch_model.bin"), "nothing fetched for it");
+        }
+    }
+
     private static boolean noRangesFile(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
             return walk.noneMatch(p -> p.getFileName().toString().equals(TensorCache.RANGES_FILE));

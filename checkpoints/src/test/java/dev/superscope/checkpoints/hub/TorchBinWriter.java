@@ -26,6 +26,7 @@ final class TorchBinWriter {
     private final String prefix;
     private final Map<String, byte[]> storages = new LinkedHashMap<>();
     private final List<Tensor> tensors = new ArrayList<>();
+    private byte[] rawPickle;
     /** Filled by {@link #write}: where the central directory starts and how large data.pkl is. */
     long centralDirectoryOffset;
     int pickleBytes;
@@ -50,8 +51,14 @@ final class TorchBinWriter {
         return this;
     }
 
+    /** Writes {@code bytes} as data.pkl instead of the state dict of the tensors given (for hostile pickles). */
+    TorchBinWriter rawPickle(byte[] bytes) {
+        this.rawPickle = bytes.clone();
+        return this;
+    }
+
     Path write(Path file) throws IOException {
-        byte[] pickle = pickle();
+        byte[] pickle = rawPickle != null ? rawPickle : pickle();
         pickleBytes = pickle.length;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<byte[]> central = new ArrayList<>();

@@ -94,6 +94,29 @@ final class PickleBuilder {
         return memo - 1;
     }
 
+    /** LONG_BINPUT of an explicit memo index (for pickles with more than 256 entries). */
+    PickleBuilder putLong(int index) {
+        return op('r').int32(index);
+    }
+
+    /** LONG_BINGET of an explicit memo index. */
+    PickleBuilder getLong(int index) {
+        return op('j').int32(index);
+    }
+
+    PickleBuilder appends() {
+        return op('e');
+    }
+
+    /** LONG1 with all 8 bytes, whatever the value. */
+    PickleBuilder long8(long v) {
+        op(0x8a).op(8);
+        for (int i = 0; i < 8; i++) {
+            op((int) (v >> (8 * i)) & 0xFF);
+        }
+        return this;
+    }
+
     PickleBuilder get(int index) {
         return index < 256 ? op('h').op(index) : op('j').int32(index);
     }

@@ -64,6 +64,16 @@ class TorchFuzzTest {
         seeds.add(seedOf("strided", new TorchArchiveBuilder("s").pickle(strided).storage("0", f32(new float[12])).build()));
         seeds.add(seedOf("zip64", new TorchArchiveBuilder("z").pickle(strided).storage("0", f32(new float[12])).zip64()
                 .build()));
+        // Shapes that once made the reader run for ever: shared structure through the memo.
+        seeds.add(seedOf("dag-key", new TorchArchiveBuilder("k").pickle(HostilePickles.tupleDagKey(30))
+                .storage("0", f32(new float[4])).build()));
+        seeds.add(seedOf("dag-value", new TorchArchiveBuilder("v").pickle(HostilePickles.containerDagValue(30))
+                .storage("0", f32(new float[4])).build()));
+        // A stride-0 view: one stored row seen as 20 million (an expanded tensor saved as is).
+        byte[] expanded = TorchArchiveBuilder.oneTensorPickle("e", "FloatStorage", 4, 0, new long[] {20_000_000, 4},
+                new long[] {0, 1});
+        seeds.add(seedOf("stride-0", new TorchArchiveBuilder("e").pickle(expanded).storage("0", f32(new float[4]))
+                .build()));
         return seeds;
     }
 
@@ -108,7 +118,9 @@ class TorchFuzzTest {
                 Seed seed = seeds.get(random.nextInt(seeds.size()));
                 byte[] pickle = mutatePickle(seed.pickle());
                 try {
-                    StateDictFlattener.flatten(RestrictedUnpickler.unpickle(pickle, tmp, "fuzz/data.pkl"), tmp);
+                    PickleBudget budget = PickleBudget.forPickle(tmp, pickle.length);
+                    StateDictFlattener.flatten(RestrictedUnpickler.unpickle(pickle, tmp, "fuzz/data.pkl", budget), tmp,
+                            budget);
                     opened++;
                 } catch (BadInputException expected) {
                     refused++;

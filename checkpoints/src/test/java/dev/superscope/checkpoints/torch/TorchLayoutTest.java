@@ -167,10 +167,15 @@ class TorchLayoutTest {
 
     @Test
     void broadcastAndEmptyTensorsFitTheirStorage() {
-        // expand(): stride 0 repeats one row; only 3 storage elements are needed for a [4, 3] view.
+        // expand(): stride 0 repeats one row; only 3 storage elements are needed for a [4, 3] view. It is
+        // listed and its values read, but it is no matrix to analyse: its rows are one stored row.
         try (TorchZipStore store = open("FloatStorage", f32(storageValues(3)), 3, 0, new long[] {4, 3},
                 new long[] {0, 1})) {
-            assertMatrixFollowsStrides(store.matrix("t"), 0, 0, 1);
+            assertEquals(List.of(4L, 3L), java.util.Arrays.stream(store.tensors().get(0).shape()).boxed().toList());
+            assertEquals(storageValue(2), (float) store.values("t")[11]);
+            dev.superscope.plugins.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.superscope.plugins.BadInputException.class, () -> store.matrix("t"));
+            assertTrue(e.getMessage().contains("overlap") && e.getMessage().contains("stride [0, 1]"), e.getMessage());
         }
         // An empty tensor needs no bytes even when its storage is empty.
         try (TorchZipStore store = open("FloatStorage", new byte[0], 0, 0, new long[] {0, 8}, new long[] {8, 1})) {
@@ -241,5 +246,26 @@ class TorchLayoutTest {
         assertTrue(new TensorLayout("a", DType.F32, new long[] {}, new long[] {}, 4, "0").isContiguous());
         assertFalse(new TensorLayout("a", DType.F32, new long[] {2, 3}, new long[] {1, 2}, 0, "0").isContiguous());
         assertFalse(new TensorLayout("a", DType.F32, new long[] {2, 3}, new long[] {4, 1}, 0, "0").isContiguous());
+    }
+
+    /** A view whose elements are each stored once, whatever its strides, against ones that reuse elements. */
+    @Test
+    void layoutKnowsWhenElementsOverlap() {
+        long[][][] once = {
+            {{2, 3}, {3, 1}}, {{2, 3}, {1, 2}}, {{2, 3}, {4, 1}}, {{3, 2}, {1, 3}}, {{1, 3}, {0, 1}},
+            {{0, 5}, {0, 0}}, {{5}, {2}}, {{2, 2, 2}, {1, 4, 2}}, {{}, {}},
+        };
+        for (long[][] c : once) {
+            assertTrue(new TensorLayout("a", DType.F32, c[0], c[1], 0, "0").isNonOverlapping(),
+                    java.util.Arrays.deepToString(c));
+        }
+        long[][][] overlapping = {
+            {{20_000_000, 4}, {0, 1}}, {{4, 3}, {1, 1}}, {{3, 4}, {2, 1}}, {{4, 3}, {3, 0}}, {{5}, {0}},
+            {{2, 2, 2}, {1, 1, 4}},
+        };
+        for (long[][] c : overlapping) {
+            assertFalse(new TensorLayout("a", DType.F32, c[0], c[1], 0, "0").isNonOverlapping(),
+                    java.util.Arrays.deepToString(c));
+        }
     }
 }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.superscope.plugins.BadInputException;
+import dev.superscope.plugins.io.SmallFiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +37,8 @@ import java.util.Set;
 public record ModelsFile(Path file, List<Entry> models) {
 
     private static final Set<String> TOP_KEYS = Set.of("models");
+    /** Far more than a list of checkpoints needs; a larger file is not read whole. */
+    private static final long MAX_BYTES = 16L << 20;
     private static final Set<String> ENTRY_KEYS = Set.of("name", "family", "id", "revision", "path", "matrix",
             "rows", "loader", "losses", "tensor", "transpose", "revisions");
 
@@ -94,13 +98,15 @@ public record ModelsFile(Path file, List<Entry> models) {
     /** Reads and checks {@code file}. */
     public static ModelsFile read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new BadInputException(file, "no such models file");
+            throw new BadInputException(file, Files.exists(file) ? "is not a regular file" : "no such models file");
         }
         JsonNode root;
-        try {
+        try (InputStream in = SmallFiles.open(file, MAX_BYTES)) {
             ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
             yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            root = yaml.readTree(file.toFile());
+            root = yaml.readTree(in);
+        } catch (SmallFiles.RefusedFileException e) {
+            throw new BadInputException(file, e.getMessage());
         } catch (JsonProcessingException e) {
             throw new BadInputException(file, "malformed YAML: " + String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\R\\s*", " ").strip()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
@@ -158,7 +164,11 @@ public record ModelsFile(Path file, List<Entry> models) {
         Path path = null;
         if (pathText != null) {
             Path base = file.toAbsolutePath().getParent();
-            path = base.resolve(pathText).normalize();
+            try {
+                path = base.resolve(pathText).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new BadInputException(file, where + ": 'path:' is not a usable path: " + e.getReason());
+            }
             if (!Files.exists(path)) {
                 throw new BadInputException(file, where + ": path " + path + " does not exist");
             }

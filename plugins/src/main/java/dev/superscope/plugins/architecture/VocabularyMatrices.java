@@ -6,6 +6,7 @@ import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.plugins.io.TerminalText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public final class VocabularyMatrices {
 
         String embeddingName = firstPresent(store, spec.embeddingNames()).orElseThrow(() ->
                 missing(checkpoint, spec, "embedding", spec.embeddingNames()));
-        Matrix embedding = store.matrix(embeddingName);
+        Matrix embedding = hasColumns(store.matrix(embeddingName), checkpoint);
         Optional<String> headName = firstPresent(store, spec.headNames());
         Optional<Boolean> configTie = config.bool("tie_word_embeddings");
         boolean tiedByConfig = configTie.orElse(spec.tiedByDefault());
@@ -66,7 +67,7 @@ public final class VocabularyMatrices {
         Matrix unembedding;
         boolean tied;
         if (headName.isPresent()) {
-            unembedding = store.matrix(headName.get());
+            unembedding = hasColumns(store.matrix(headName.get()), checkpoint);
             tied = tiedByConfig;
             if (tiedByConfig) {
                 firstDifference(embedding, unembedding).ifPresent(d -> warnings.add(configName
@@ -123,6 +124,19 @@ public final class VocabularyMatrices {
                 + "): a bare encoder's only vocabulary matrix is its embedding " + embeddingName;
         return LoadedModel.withoutUnembedding(checkpoint, spec.name(), architecture, embedding, hiddenSize,
                 checkpoint.tokenizer().vocabSize(), warnings, reason);
+    }
+
+    /**
+     * {@code m} when it has columns: a matrix of many rows and no columns holds no bytes, yet reporting
+     * its rows (a token table per row) would cost work no file size bounds.
+     */
+    private static Matrix hasColumns(Matrix m, Checkpoint checkpoint) {
+        if (m.cols() == 0 && m.rows() > 0) {
+            throw new BadInputException(checkpoint.directory(), "tensor " + TerminalText.safe(m.name(), 200) + " in "
+                    + checkpoint.tensors().describe() + " has " + m.rows() + " rows but no columns; there is nothing"
+                    + " to measure");
+        }
+        return m;
     }
 
     /** The first of {@code names} that {@code store} holds. */

@@ -1,7 +1,8 @@
 package dev.superscope.reports.fit;
 
-import dev.superscope.reports.AtomicFiles;
+import dev.superscope.plugins.io.AtomicFiles;
 import dev.superscope.reports.Cells;
+import dev.superscope.reports.ReportWriteException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +46,11 @@ public final class FitsCsv {
 
     /** Writes the rows to {@code file} atomically. */
     public static void write(Path file, List<FitRow> rows) {
-        AtomicFiles.writeText(file, out -> print(out, rows));
+        try {
+            AtomicFiles.writeText(file, out -> print(out, rows));
+        } catch (IOException e) {
+            throw ReportWriteException.writing(file, e);
+        }
     }
 
     /** Prints the header and the rows as CSV. */

@@ -4,70 +4,41 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.superscope.reports.fit.FitRow;
+import dev.superscope.reports.fit.FitsCsv;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class AtomicFilesTest {
+/** The reports are written atomically: a failed or interrupted write keeps the previous file whole. */
+class ReportWritesTest {
 
     @TempDir
     Path dir;
-
-    @Test
-    void writesTheContentAndLeavesNoTemporaryFile() throws IOException {
-        Path file = dir.resolve("sub/dir/out.txt");
-        AtomicFiles.writeText(file, w -> w.write("caf\u00e9 \ud83d\ude00\n"));
-        assertEquals("caf\u00e9 \ud83d\ude00\n", Files.readString(file));
-        AtomicFiles.writeText(file, w -> w.write("second"));
-        assertEquals("second", Files.readString(file));
-        assertEquals(List.of(file), allFiles());
-    }
-
-    @Test
-    void theFileGetsOrdinaryPermissionsNotThoseOfAPrivateTempFile() throws IOException {
-        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
-                "POSIX permissions only");
-        Path plain = Files.createFile(dir.resolve("plain.txt"));
-        Path report = dir.resolve("report.csv");
-        AtomicFiles.writeText(report, w -> w.write("x"));
-        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(report));
-    }
-
-    @Test
-    void aLoneSurrogateIsReplacedNotFatal() throws IOException {
-        Path file = dir.resolve("t.txt");
-        AtomicFiles.writeText(file, w -> w.write("a\ud800b"));
-        assertEquals("a?b", Files.readString(file));
-    }
 
     @Test
     void aFailureMidWriteLeavesThePreviousFileIntactAndNoTemporaryFile() throws IOException {
         Path file = dir.resolve("models.csv");
         Files.writeString(file, "previous content");
         RuntimeException crash = new IllegalStateException("analyzer crashed");
-        RuntimeException thrown = assertThrows(IllegalStateException.class, () -> AtomicFiles.writeText(file, w -> {
-            w.write("half a table...");
-            w.flush();
-            throw crash;
-        }));
-        assertEquals(crash, thrown);
-        assertEquals("previous content", Files.readString(file));
-        assertEquals(List.of(file), allFiles());
+        RuntimeException thrown = assertThrows(IllegalStateException.class, () -> FitsCsv.write(file,
+                new AbstractList<>() {
+                    @Override
+                    public FitRow get(int i) {
+                        throw crash;
+                    }
 
-        ReportWriteException io = assertThrows(ReportWriteException.class, () -> AtomicFiles.writeBytes(file, out -> {
-            out.write(new byte[1000]);
-            throw new IOException("No space left on device");
-        }));
-        assertTrue(io.getMessage().startsWith(file + ": cannot write: IOException No space left on device"),
-                io.getMessage());
-        assertEquals(1, io.exitCode());
+                    @Override
+                    public int size() {
+                        return 1;
+                    }
+                }));
+        assertEquals(crash, thrown);
         assertEquals("previous content", Files.readString(file));
         assertEquals(List.of(file), allFiles());
     }
@@ -103,12 +74,11 @@ class AtomicFilesTest {
     void aDirectoryInTheWayIsAOneLineError() throws IOException {
         Path target = dir.resolve("models.csv");
         Files.createDirectories(target.resolve("child"));
-        ReportWriteException e = assertThrows(ReportWriteException.class,
-                () -> AtomicFiles.writeText(target, w -> w.write("x")));
+        ReportWriteException e = assertThrows(ReportWriteException.class, () -> ModelsCsv.write(target, List.of()));
         assertTrue(e.getMessage().startsWith(target + ": cannot write"), e.getMessage());
         assertTrue(Files.isDirectory(target));
         try (Stream<Path> s = Files.list(dir)) {
-            assertTrue(s.noneMatch(AtomicFiles::isTempFile));
+            assertTrue(s.noneMatch(dev.superscope.plugins.io.AtomicFiles::isTempFile));
         }
     }
 
