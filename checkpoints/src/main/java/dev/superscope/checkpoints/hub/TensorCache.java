@@ -56,7 +56,11 @@ public final class TensorCache {
     private static final String HEADER_FILE = "header.bin";
     /** Where the byte ranges that index a PyTorch zip are kept. */
     static final String RANGES_FILE = "zip-ranges.bin";
-    /** Per lock file, the lock this process's threads take before the file lock. */
+    /**
+     * Per lock file, the lock this process's threads take before the file lock. Process-wide by necessity,
+     * not by convenience: the operating system holds file locks per process (a JVM cannot take one file's
+     * lock twice), so every cache object of this process must queue its threads in one table.
+     */
     private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
     private final Path root;
 
