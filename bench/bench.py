@@ -2,14 +2,24 @@
 """Superscope against the numpy baseline, on the same machine, the same file and the same metrics.
 
 Generates the inputs (a GPT-2-small-shaped head, and with --large a Qwen2.5-72B-shaped BF16 head),
-then runs `./superscope analyze` and ../shared/bench/baseline_numpy.py alternately, each timed from
-process start to its output (the JVM and engine start-up included), and prints medians and ratios as a
-Markdown table (also written to bench/last-run.md). Peak resident memory is read from each child's
-rusage. The first line is start-up alone (a 1000 x 16 head), so the fixed cost of each tool is visible.
-The large head runs once, superscope alone (numpy would need about 25 GB), against the time one true
-float32 GEMM of the whole head takes at numpy's rate measured on its first 16384 rows. Usage:
+then runs `./superscope analyze` (once per compute backend) and ../shared/bench/baseline_numpy.py
+alternately, each timed from process start to its output (the JVM and library start-up included), and
+prints medians and ratios as Markdown tables (also written to bench/last-run.md). Peak resident memory is
+read from each child's rusage. The first case is start-up alone (a 1000 x 16 head).
 
-  python3 bench/bench.py [--reps 3] [--pairwise] [--large] [--baseline ../shared/bench/baseline_numpy.py]
+Environments: these machines set OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE), which both tools' OpenBLAS
+read. Every case is run in the environment as set and, when it pins a core, again with both variables
+unset for those commands ("unpinned"): each tool against the other in the same environment. Nothing
+else changes the environment.
+
+Kernels: bench/jmh's KernelRates times each backend's kernels through the compute seam (true flops: a
+Gram sum and the quadratic forms n m^2 each, a tile 2 t^2 m) in each environment, beside numpy's true
+float32 GEMM measured in the same run; each kernel is reported as a fraction of the best GEMM rate of its
+environment. The large head runs superscope alone (numpy would need about 25 GB), once per backend and
+environment, against the time one true float32 GEMM of the whole head takes at that best rate. Usage:
+
+  python3 bench/bench.py [--reps 3] [--pairwise] [--large] [--backends blas,torch] [--device cpu]
+                         [--precision float32|bf16] [--baseline ../shared/bench/baseline_numpy.py]
 """
 import argparse
 import json
@@ -111,29 +121,53 @@ def gemm_rates(path, tensor, shape, reps, env, row_limit):
     return flops / statistics.median(timed["syrk"]) / 1e9, flops / statistics.median(timed["gemm"]) / 1e9
 
 
+def kernel_rates(backend, env, large, precision, device):
+    """KernelRates' JSON for one backend in one environment (None when the backend cannot run here)."""
+    if device != "cpu":
+        return None
+    here = os.path.join(ROOT, "bench", "jmh")
+    cmd = ["java", "-DOPT_OUT_TRACKING=true", "-Dai.djl.offline=true", "-cp",
+           os.path.join(here, "target", "classes") + os.pathsep + os.path.join(here, "target", "lib", "*"),
+           "dev.superscope.bench.KernelRates", "--backend", backend, "--precision", precision]
+    if large:
+        cmd.append("--large")
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        print(f"KernelRates {backend}: {proc.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def build_kernel_rates():
+    """Builds bench/jmh (and what it needs) once: KernelRates runs from its classes and lib/."""
+    subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-o", "-DskipTests", "package", "-pl", "bench/jmh", "-am"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--pairwise", action="store_true", help="also pairwise,decode-error vs --pairwise")
     ap.add_argument("--large", action="store_true", help="also the 152064 x 8192 BF16 head (2.5 GB)")
     ap.add_argument("--baseline", default=os.path.join(ROOT, "..", "shared", "bench", "baseline_numpy.py"))
+    ap.add_argument("--backends", default="blas,torch", help="superscope's compute backends to time (--backend)")
+    ap.add_argument("--device", default="cpu", help="superscope's --device (bench/gpu.sh passes cuda)")
+    ap.add_argument("--precision", default="float32", help="superscope's --precision for the large head")
+    ap.add_argument("--no-kernels", action="store_true", help="skip the kernel rates")
     a = ap.parse_args()
     if not os.path.exists(a.baseline):
         sys.exit(f"baseline not found: {a.baseline}")
     launcher = os.path.join(ROOT, "superscope")
     subprocess.run([launcher, "plugins"], check=True, stdout=subprocess.DEVNULL)  # build the jar first
-    env = dict(os.environ, OPT_OUT_TRACKING="true")
-    # Two numpy baselines when the machine pins OpenBLAS's kernels (OPENBLAS_CORETYPE, set here to Haswell:
-    # AVX2): numpy as a user of this machine runs it, and numpy with OpenBLAS choosing its own kernels
-    # (AVX-512 here). PyTorch's MKL uses its AVX2 code on this AMD CPU, so the first compares like with like
-    # and the second is the harder bound; both are reported, each alternating with superscope.
-    unpinned = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    baselines = [("numpy", unpinned)]
+    if not a.no_kernels:
+        build_kernel_rates()
+    backends = [b for b in a.backends.split(",") if b]
+    as_set = dict(os.environ, OPT_OUT_TRACKING="true")
+    unpinned = {k: v for k, v in as_set.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    envs = [("unpinned", unpinned)]
     if "OPENBLAS_CORETYPE" in os.environ:
-        baselines = [(f"numpy, OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} (this machine)",
-                      dict(os.environ)), ("numpy, OpenBLAS unpinned", unpinned)]
+        envs = [(f"as set (OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']})", as_set), ("unpinned", unpinned)]
 
-    # The first case is start-up alone (JVM, plugins, PyTorch; Python, numpy): a head too small to compute on.
     cases = [("start-up only: 1000x16 F32", "gpt2", "transformer.wte.weight", (1000, 16), "F32",
               "norms,overlap", []),
              ("gpt2-small head 50257x768 F32", "gpt2", "transformer.wte.weight", (50257, 768), "F32",
@@ -141,76 +175,84 @@ def main():
     if a.pairwise:
         cases.append(("gpt2-small head, pairwise + decode-error", "gpt2", "transformer.wte.weight", (50257, 768),
                       "F32", "pairwise,decode-error", ["--pairwise"]))
-    if a.large:
-        cases.append(("Qwen2.5-72B-shaped head 152064x8192 BF16", "llama", "model.embed_tokens.weight",
-                      (152064, 8192), "BF16", "norms,overlap", []))
+    large_case = ("Qwen2.5-72B-shaped head 152064x8192 BF16", "llama", "model.embed_tokens.weight",
+                  (152064, 8192), "BF16", "norms,overlap")
 
     lines = [f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-             f"{platform.system()} {platform.release()}; numpy {np.__version__}; {a.reps} alternating runs each.", "",
-             "| case | superscope median s | " + " | ".join(f"{b} median s | ratio" for b, _ in baselines)
+             f"{platform.system()} {platform.release()}; numpy {np.__version__}; {a.reps} alternating runs each; "
+             f"superscope --device {a.device}.", "",
+             "| case | environment | numpy median s | " + " | ".join(f"superscope {b} median s | ratio" for b in backends)
              + " | superscope peak MB | numpy peak MB |",
-             "|---|---|" + "---|---|" * len(baselines) + "---|---|"]
-    large_lines = []
+             "|---|---|---|" + "---|---|" * len(backends) + "---|---|"]
     out_dir = tempfile.mkdtemp(prefix="superscope-bench-")
-    rates = []
+    best_rate = {}
+    kernel_lines = []
+    large_lines = []
     try:
+        # Kernel rates first: each backend through the seam, and numpy's true GEMM, per environment.
+        gpt2 = write_checkpoint(os.path.join(DATA, "gpt2-50257x768-F32"), "gpt2", "transformer.wte.weight",
+                                (50257, 768), "F32", seed=7)
+        for env_name, env in envs:
+            _, numpy_gemm = gemm_rates(gpt2, "transformer.wte.weight", (50257, 768), a.reps, env, 50257)
+            best = numpy_gemm
+            found = [("numpy", "true GEMM W^T V", "50257x768x768", numpy_gemm)]
+            if not a.no_kernels:
+                for b in backends:
+                    rates = kernel_rates(b, env, a.large, "float32", a.device)
+                    if rates:
+                        for r in rates["rates"]:
+                            found.append((b, r["kernel"], r["shape"], r["gflops"]))
+                            if r["kernel"] == "sgemm tile":
+                                best = max(best, r["gflops"])
+            best_rate[env_name] = best
+            for who, kernel, shape, gflops in found:
+                kernel_lines.append(f"| {env_name} | {who} | {kernel} | {shape} | {gflops:.1f} | {gflops / best:.0%} |")
+
         for label, model_type, tensor, shape, dtype, analyzers, base_args in cases:
             directory = os.path.join(DATA, f"{model_type}-{shape[0]}x{shape[1]}-{dtype}")
             path = write_checkpoint(directory, model_type, tensor, shape, dtype, seed=7)
-            n, m = shape
-            large = n * m > 200_000_000
-            if n >= 10000 and not any(r[0] == shape for r in rates):
-                # The large head is timed on its first 16384 rows: its float32 copies would not fit.
-                for name, benv in baselines:
-                    syrk, gemm = gemm_rates(path, tensor, shape, a.reps, benv, 16384 if large else n)
-                    rates.append((shape, name, syrk, gemm))
-                    print(f"{n} x {m}, {name}: W^T W {syrk:.1f}, true GEMM {gemm:.1f} GFLOP/s (2 n m^2 flops)",
-                          file=sys.stderr)
-            if large:
-                # numpy would hold the head as float32 several times over (about 25 GB): superscope alone,
-                # once, against the time of one true GEMM of the whole head at each measured numpy rate.
-                out = os.path.join(out_dir, "large")
-                t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--out", out], env)
-                print(f"{label}: superscope {t:.1f} s, {mem:.0f} MB", file=sys.stderr)
-                for shp, name, _, gemm in rates:
-                    if shp == shape:
-                        one_gemm = 2.0 * n * m * m / (gemm * 1e9)
-                        large_lines.append(f"| {label} ({analyzers}) | {t:.1f} | {mem:.0f} | {name} | "
-                                           f"{one_gemm:.1f} | {t / one_gemm:.2f}x |")
-                continue
-            ours, our_mem = [], []
-            theirs = [[] for _ in baselines]
-            their_mem = []
-            for rep in range(a.reps):
-                out = os.path.join(out_dir, f"run{rep}")
-                t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--out", out], env)
-                ours.append(t)
-                our_mem.append(mem)
-                for k, (name, benv) in enumerate(baselines):
-                    t, mem, _ = run([sys.executable, a.baseline, path, tensor] + base_args, benv)
-                    theirs[k].append(t)
+            for env_name, env in envs:
+                ours = {b: [] for b in backends}
+                our_mem, theirs, their_mem = [], [], []
+                for rep in range(a.reps):
+                    for b in backends:
+                        out = os.path.join(out_dir, f"run{rep}-{b}")
+                        t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--backend", b,
+                                         "--device", a.device, "--out", out], env)
+                        ours[b].append(t)
+                        our_mem.append(mem)
+                    t, mem, _ = run([sys.executable, a.baseline, path, tensor] + base_args, env)
+                    theirs.append(t)
                     their_mem.append(mem)
-                print(f"{label}: superscope {ours[-1]:.2f} s, "
-                      + ", ".join(f"{name} {theirs[k][-1]:.2f} s" for k, (name, _) in enumerate(baselines)),
-                      file=sys.stderr)
-            so = statistics.median(ours)
-            cells = []
-            for k in range(len(baselines)):
-                sn = statistics.median(theirs[k])
-                cells.append(f"{sn:.2f} | {so / sn:.2f}x")
-            lines.append(f"| {label} ({analyzers}) | {so:.2f} | " + " | ".join(cells)
-                         + f" | {max(our_mem):.0f} | {max(their_mem):.0f} |")
+                    print(f"{label}, {env_name}: " + ", ".join(f"{b} {ours[b][-1]:.2f} s" for b in backends)
+                          + f", numpy {theirs[-1]:.2f} s", file=sys.stderr)
+                sn = statistics.median(theirs)
+                cells = [f"{statistics.median(ours[b]):.2f} | {statistics.median(ours[b]) / sn:.2f}x" for b in backends]
+                lines.append(f"| {label} ({analyzers}) | {env_name} | {sn:.2f} | " + " | ".join(cells)
+                             + f" | {max(our_mem):.0f} | {max(their_mem):.0f} |")
+
+        if a.large:
+            label, model_type, tensor, shape, dtype, analyzers = large_case
+            directory = os.path.join(DATA, f"{model_type}-{shape[0]}x{shape[1]}-{dtype}")
+            write_checkpoint(directory, model_type, tensor, shape, dtype, seed=7)
+            n, m = shape
+            for env_name, env in envs:
+                for b in backends:
+                    out = os.path.join(out_dir, f"large-{b}")
+                    t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--backend", b,
+                                     "--device", a.device, "--precision", a.precision, "--out", out], env)
+                    one_gemm = 2.0 * n * m * m / (best_rate[env_name] * 1e9)
+                    print(f"{label}, {env_name}, {b}: {t:.1f} s, {mem:.0f} MB", file=sys.stderr)
+                    large_lines.append(f"| {label} ({analyzers}, {a.precision}) | {env_name} | {b} | {t:.1f} | {mem:.0f} | "
+                                       f"{best_rate[env_name]:.0f} | {one_gemm:.1f} | {t / one_gemm:.2f}x |")
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     if large_lines:
-        lines += ["", "| case | superscope s | superscope peak MB | GEMM rate of | one true GEMM of the head, s | ratio |",
-                  "|---|---|---|---|---|---|"] + large_lines
-    lines.append("")
-    for (n, m), name, syrk, gemm in rates:
-        # numpy runs W^T W as ssyrk (about half a GEMM's multiply-adds): counted as 2 n m^2 flops, that is
-        # the effective rate at which numpy forms a Gram matrix; W^T V is the machine's true GEMM rate.
-        lines.append(f"GEMM rate, {n} x {m} float32, {name}: W^T W {syrk:.1f} GFLOP/s, true GEMM W^T V {gemm:.1f} "
-                     f"GFLOP/s (2 n m^2 flops; one true GEMM of the head = {2.0 * n * m * m / gemm / 1e9:.3f} s)")
+        lines += ["", "| case | environment | backend | superscope s | peak MB | best GEMM GFLOP/s | one true GEMM of the head, s | ratio |",
+                  "|---|---|---|---|---|---|---|---|"] + large_lines
+    lines += ["", "Kernels, true GFLOP/s, as a fraction of the best float32 GEMM rate measured in the same environment "
+              "(numpy's W^T V or a backend's sgemm tile):", "",
+              "| environment | tool | kernel | shape | GFLOP/s | of best GEMM |", "|---|---|---|---|---|---|"] + kernel_lines
     report = "\n".join(lines) + "\n"
     print(report)
     with open(os.path.join(ROOT, "bench", "last-run.md"), "w") as f:

@@ -21,6 +21,7 @@ import dev.superscope.reports.fit.FitRow;
 import dev.superscope.reports.fit.FitsCsv;
 import dev.superscope.reports.fit.LossFits;
 import dev.superscope.reports.fit.ScalingFits;
+import dev.superscope.reports.plot.ChartWarmUp;
 import dev.superscope.reports.plot.LossPlot;
 import dev.superscope.reports.plot.OverlapPlot;
 import dev.superscope.reports.plot.StepPlot;
@@ -72,6 +73,12 @@ public final class Audit {
         List<String> failures = new ArrayList<>();
         int exitCode = 0;
         try (ResultStore store = ResultStore.open(outDir, force); StartingBackend backend = startingBackend()) {
+            if (backend != null) {
+                backend.startEarly();
+            }
+            if (GeometryPictures.drawnFor(settings.analyzers()) || fit) {
+                ChartWarmUp.startInBackground();
+            }
             store.notes().forEach(progress::note);
             for (int i = 0; i < targets.size(); i++) {
                 Target target = targets.get(i);

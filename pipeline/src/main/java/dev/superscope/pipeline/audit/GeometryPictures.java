@@ -23,6 +23,11 @@ final class GeometryPictures {
     private GeometryPictures() {
     }
 
+    /** Whether an audit running {@code analyzers} draws pictures (norms or pairwise give their data). */
+    static boolean drawnFor(List<String> analyzers) {
+        return analyzers.contains("norms") || analyzers.contains("pairwise");
+    }
+
     /** Writes the pictures the results allow into {@code outDir}; none when no analyzer gave their data. */
     static void write(Path outDir, String modelName, LoadedModel model, Map<MatrixKind, List<AnalysisResult>> byMatrix,
                       AnalysisOptions options) {

@@ -13,12 +13,10 @@ import java.util.function.Supplier;
  * object.
  *
  * <p>Why in the background: loading a native library can take most of a second (PyTorch's static
- * constructors take about 0.6 s), which can overlap with the Java-only row scan. Not sooner than once
- * the checkpoint is open, though: a library's static constructors run inside {@code dlopen}, which holds
- * the dynamic loader's lock, and the JVM links every native method on its first call with {@code dlsym},
- * which needs the same lock. Started at process start, the load stalled argument parsing and opening (all
- * new native calls) until it finished; measured on the GPT-2 head with PyTorch, the first product began
- * at 1.36 s when the engine was started first thing in {@code main}, at 1.05 s when started after opening.
+ * constructors take about 0.6 s, OpenBLAS through javacpp about 0.15 s), which can overlap with opening
+ * the checkpoint and the Java-only row scan. When a backend says it may not start early
+ * ({@link BackendProvider#startsEarly()}: PyTorch, whose constructors hold the dynamic loader's lock),
+ * {@link #startEarly()} does nothing and the caller starts it once the checkpoint is open.
  */
 public final class StartingBackend implements Supplier<Backend>, AutoCloseable {
     private final BackendProvider provider;
@@ -33,6 +31,13 @@ public final class StartingBackend implements Supplier<Backend>, AutoCloseable {
     /** The provider this backend comes from. */
     public BackendProvider provider() {
         return provider;
+    }
+
+    /** Starts the backend now if it may start before the checkpoint is open (see above); returns at once. */
+    public void startEarly() {
+        if (provider.startsEarly()) {
+            startInBackground();
+        }
     }
 
     /** Starts opening the backend on a background thread, unless it was started already. Returns at once. */

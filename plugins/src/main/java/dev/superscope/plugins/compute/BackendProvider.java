@@ -25,6 +25,17 @@ public interface BackendProvider {
     Optional<String> unavailableReason(BackendSettings settings);
 
     /**
+     * Whether the backend can be started in the background as soon as a run begins. False when loading it
+     * holds a process-wide lock long enough to stall the threads that open the checkpoint meanwhile (a
+     * library whose static constructors run for long inside {@code dlopen}, which holds the dynamic
+     * loader's lock that every first call of a native method needs): such a backend is started once the
+     * checkpoint is open, beside the Java-only row scan.
+     */
+    default boolean startsEarly() {
+        return true;
+    }
+
+    /**
      * Starts the backend (loads its native code; may take a while the first time).
      *
      * @throws dev.superscope.plugins.SuperscopeException when it cannot start
