@@ -138,6 +138,11 @@ def kernel_rates(backend, env, large, precision, device):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def device_of(backend, device):
+    """The BLAS backend computes on the CPU only; --device applies to the others."""
+    return "cpu" if backend == "blas" else device
+
+
 def build_kernel_rates():
     """Builds bench/jmh (and what it needs) once: KernelRates runs from its classes and lib/."""
     subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-o", "-DskipTests", "package", "-pl", "bench/jmh", "-am"],
@@ -218,7 +223,7 @@ def main():
                     for b in backends:
                         out = os.path.join(out_dir, f"run{rep}-{b}")
                         t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--backend", b,
-                                         "--device", a.device, "--out", out], env)
+                                         "--device", device_of(b, a.device), "--out", out], env)
                         ours[b].append(t)
                         our_mem.append(mem)
                     t, mem, _ = run([sys.executable, a.baseline, path, tensor] + base_args, env)
@@ -240,7 +245,7 @@ def main():
                 for b in backends:
                     out = os.path.join(out_dir, f"large-{b}")
                     t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--backend", b,
-                                     "--device", a.device, "--precision", a.precision, "--out", out], env)
+                                     "--device", device_of(b, a.device), "--precision", a.precision, "--out", out], env)
                     one_gemm = 2.0 * n * m * m / (best_rate[env_name] * 1e9)
                     print(f"{label}, {env_name}, {b}: {t:.1f} s, {mem:.0f} MB", file=sys.stderr)
                     large_lines.append(f"| {label} ({analyzers}, {a.precision}) | {env_name} | {b} | {t:.1f} | {mem:.0f} | "
