@@ -40,7 +40,7 @@ public record FloatRows(ByteBuffer data, int rows, int cols) {
         return out;
     }
 
-    /** A heap block holding {@code values} (rows x cols). */
+    /** A direct block holding a copy of {@code values} (rows x cols). */
     public static FloatRows of(float[] values, int rows, int cols) {
         ByteBuffer b = ByteBuffer.allocateDirect(Math.max(Float.BYTES, values.length * Float.BYTES))
                 .order(ByteOrder.nativeOrder());
