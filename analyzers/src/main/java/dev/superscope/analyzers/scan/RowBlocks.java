@@ -165,6 +165,24 @@ public final class RowBlocks {
             this.floats = dtype == DType.F64 ? null : new float[cols];
         }
 
+        /**
+         * Row {@code row} of the block as float32 values into {@code dst} (length {@code cols}): exact for
+         * F32, F16 and BF16 rows; not for F64 ones, which must be read with {@link #row(int, double[])}.
+         */
+        public void floatRow(int row, float[] dst) {
+            if (f64 != null) {
+                throw new IllegalStateException("an F64 row does not fit float32 exactly");
+            }
+            int base = row * cols;
+            if (f32 != null) {
+                f32.get(base, dst, 0, cols);
+            } else {
+                FloatBuffer out = FloatBuffer.wrap(dst);
+                decoder.decode(raw.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(base * dtype.byteSize()),
+                        cols, out);
+            }
+        }
+
         /** Row {@code row} of the block into {@code dst} (length {@code cols}). */
         public void row(int row, double[] dst) {
             int base = row * cols;

@@ -1,5 +1,6 @@
 package dev.superscope.analyzers.scan;
 
+import dev.superscope.plugins.DType;
 import dev.superscope.plugins.compute.FloatRows;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -77,33 +78,65 @@ public final class UnitRows implements AutoCloseable {
         int[] rows = validRows;
         ByteBuffer unitBuffer = unit;
         ByteBuffer centredBuffer = centred;
+        boolean wide = blocks.dtype() == DType.F64;
         RowBlocks.forRanges(valid, ranges, p -> {
             RowBlocks.Reader reader = blocks.reader(raw);
             FloatBuffer u = unitBuffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
             FloatBuffer c = mean == null ? null : centredBuffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
             double[] row = new double[cols];
+            float[] stored = new float[cols];
             float[] out = new float[cols];
             for (int v = RowBlocks.rangeStart(valid, ranges, p); v < RowBlocks.rangeStart(valid, ranges, p + 1); v++) {
-                reader.row(rows[v], row);
-                double inverse = 1.0 / norms[first + rows[v]];
-                for (int j = 0; j < cols; j++) {
-                    out[j] = (float) (row[j] * inverse);
+                // One pass over the stored values makes the unit row and the centred differences (kept in
+                // float64) with their sum of squares; a second scales the differences. Fewer passes than
+                // widening, scaling, centring and summing one after another: this loop runs as C1 code.
+                if (wide) {
+                    reader.row(rows[v], row);
+                } else {
+                    reader.floatRow(rows[v], stored);
+                    for (int j = 0; j < cols; j++) {
+                        row[j] = stored[j];
+                    }
                 }
-                u.put(v * cols, out, 0, cols);
+                double inverse = 1.0 / norms[first + rows[v]];
                 if (c == null) {
+                    for (int j = 0; j < cols; j++) {
+                        out[j] = (float) (row[j] * inverse);
+                    }
+                    u.put(v * cols, out, 0, cols);
                     continue;
                 }
-                for (int j = 0; j < cols; j++) {
-                    row[j] -= mean[j];
+                double s0 = 0;
+                double s1 = 0;
+                int j = 0;
+                for (; j + 1 < cols; j += 2) {
+                    double x0 = row[j];
+                    double x1 = row[j + 1];
+                    out[j] = (float) (x0 * inverse);
+                    out[j + 1] = (float) (x1 * inverse);
+                    double d0 = x0 - mean[j];
+                    double d1 = x1 - mean[j + 1];
+                    row[j] = d0;
+                    row[j + 1] = d1;
+                    s0 += d0 * d0;
+                    s1 += d1 * d1;
                 }
-                double s = Math.sqrt(RowScan.sumOfSquares(row));
+                if (j < cols) {
+                    double x = row[j];
+                    out[j] = (float) (x * inverse);
+                    double d = x - mean[j];
+                    row[j] = d;
+                    s0 += d * d;
+                }
+                u.put(v * cols, out, 0, cols);
+                double s = Math.sqrt(s0 + s1);
                 if (!(s > 0 && Double.isFinite(s))) {
                     directionless[v] = true;
                     continue;
                 }
                 double ci = 1.0 / s;
-                for (int j = 0; j < cols; j++) {
-                    out[j] = (float) (row[j] * ci);
+                for (int k = 0; k < cols; k++) {
+                    out[k] = (float) (row[k] * ci);
                 }
                 c.put(v * cols, out, 0, cols);
             }
