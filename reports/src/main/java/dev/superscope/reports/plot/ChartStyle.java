@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -61,8 +62,7 @@ final class ChartStyle {
     }
 
     /** A titled chart of the data on the two axes: white background, light grid, legend on the right. */
-    static JFreeChart chart(String title, XYDataset data, LogarithmicAxis x, LogarithmicAxis y,
-                            XYItemRenderer renderer) {
+    static JFreeChart chart(String title, XYDataset data, ValueAxis x, ValueAxis y, XYItemRenderer renderer) {
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
