@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import static dev.superscope.cli.Cli.assertOneLineError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,16 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandsTest {
     @TempDir
     Path tmp;
-
-    private static void assertOneLineError(Cli r, int code, String... fragments) {
-        assertEquals(code, r.code(), r.err());
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "one line: " + err);
-        assertFalse(err.contains("\tat "), "no stack trace: " + err);
-        for (String f : fragments) {
-            assertTrue(err.contains(f), "'" + f + "' in: " + err);
-        }
-    }
 
     @Test
     void inspectJsonFollowsTheContract() throws IOException {
