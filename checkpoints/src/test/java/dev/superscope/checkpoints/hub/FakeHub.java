@@ -3,6 +3,7 @@ package dev.superscope.checkpoints.hub;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
@@ -35,6 +36,12 @@ import java.util.regex.Pattern;
  * request is logged with its Range and Authorization header, and body bytes are counted.
  */
 final class FakeHub implements AutoCloseable {
+    /** config.json of the GPT-2 most hub tests serve: a 4096 x 64 token embedding, tied as the head. */
+    static final String GPT2_CONFIG = "{\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"],"
+            + " \"n_embd\": 64, \"vocab_size\": 4096}";
+    /** The name of a GPT-2's token embedding, which is also its head. */
+    static final String GPT2_HEAD = "transformer.wte.weight";
+
     /**
      * One request as the server saw it. It is recorded before its response starts, and its body bytes are
      * counted before each write, so a client that has received a response (or a byte) never finishes
@@ -138,10 +145,18 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
-    FakeHub() throws IOException {
+    /**
+     * Starts the hub and its CDN on loopback ports; a test holds one in an {@code @AutoClose} field, so
+     * each test has its own, stopped after it.
+     */
+    FakeHub() {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        hub = HttpServer.create(any, 0);
-        cdn = HttpServer.create(any, 0);
+        try {
+            hub = HttpServer.create(any, 0);
+            cdn = HttpServer.create(any, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the fake hub: " + e.getMessage(), e);
+        }
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
         // A stalled answer must not stop the others: one thread per exchange.
