@@ -1,10 +1,8 @@
 package dev.superscope.reports.plot;
 
-import dev.superscope.plugins.io.AtomicFiles;
-import dev.superscope.reports.ReportWriteException;
+import dev.superscope.reports.ReportFiles;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.IOException;
 import java.nio.file.Path;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -86,10 +84,6 @@ final class ChartStyle {
     /** Renders the chart as a PNG of the given size and writes it atomically. */
     static void writePng(Path file, JFreeChart chart, int width, int height) {
         checkSize(width, height);
-        try {
-            AtomicFiles.writeStream(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
-        } catch (IOException e) {
-            throw ReportWriteException.writing(file, e);
-        }
+        ReportFiles.writeStream(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
     }
 }
