@@ -30,10 +30,7 @@ final class AnalyzeCommand extends Subcommand {
     Path out;
 
     @Mixin
-    TargetOptions targetOptions;
-
-    @Mixin
-    TensorOptions tensorOptions;
+    SingleTargetOptions targetOptions;
 
     @Option(names = "--master", paramLabel = "URL", description = "Split the pairwise and decode-error scans into "
             + "tiles computed as tasks on Apache Spark (local[N], spark://host:port, yarn, k8s://...) and merged "
@@ -42,7 +39,7 @@ final class AnalyzeCommand extends Subcommand {
 
     @Override
     public Integer call() {
-        Target target = tensorOptions.apply(targetOptions.target(checkpoint));
+        Target target = targetOptions.target(checkpoint);
         Progress progress = progress();
         // Asking for one model means measuring it now: its old rows are replaced, the others kept.
         AuditOutcome outcome = master == null

@@ -37,10 +37,7 @@ final class CollisionsCommand extends Subcommand {
     double collapseThreshold;
 
     @Mixin
-    TargetOptions targetOptions;
-
-    @Mixin
-    TensorOptions tensorOptions;
+    SingleTargetOptions targetOptions;
 
     @Override
     public Integer call() {
@@ -54,7 +51,7 @@ final class CollisionsCommand extends Subcommand {
             default -> throw new SuperscopeException(SuperscopeException.USAGE,
                     "--matrix must be unembedding or embedding, not '" + matrix + "'");
         };
-        Target target = tensorOptions.apply(targetOptions.target(checkpoint));
+        Target target = targetOptions.target(checkpoint);
         Progress progress = progress();
         Collisions.Report report = new Collisions(root.resolver(), root.compute(ComputePrecision.FLOAT32), progress)
                 .find(target, kind, RowSelection.parse(rows), top, collapseThreshold);
