@@ -23,10 +23,10 @@ public final class SeededWeights {
         return v;
     }
 
-    /** Row-major {@code values} as {@code values.length / cols} rows of {@code cols} doubles. */
-    public static double[][] rows(float[] values, int cols) {
-        double[][] m = new double[values.length / cols][cols];
-        for (int r = 0; r < m.length; r++) {
+    /** Row-major float32 {@code values} (of any matrix) as {@code rows} rows of {@code cols} doubles. */
+    public static double[][] rows(float[] values, int rows, int cols) {
+        double[][] m = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 m[r][c] = values[r * cols + c];
             }

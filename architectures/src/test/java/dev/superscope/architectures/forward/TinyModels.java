@@ -40,7 +40,7 @@ final class TinyModels {
             float[] v = weights.draw(rows * cols, 0, scale);
             values.put(name, v);
             shapes.put(name, new long[] {rows, cols});
-            return SeededWeights.rows(v, cols);
+            return SeededWeights.rows(v, rows, cols);
         }
 
         /** A fresh vector {@code offset + N(0, scale^2)}. */

@@ -270,7 +270,7 @@ public final class TinyBloom {
         double[][] matrix(String name, int rows, int cols, double scale) {
             float[] v = weights.draw(rows * cols, 0, scale);
             writer.floats(name, DType.F32, new long[] {rows, cols}, v);
-            return SeededWeights.rows(v, cols);
+            return SeededWeights.rows(v, rows, cols);
         }
 
         double[] vector(String name, int n, double offset, double scale) {
