@@ -17,6 +17,7 @@ import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.TensorInfo;
+import dev.superscope.testing.TestModels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +48,7 @@ class HubCheckpointsTest {
         Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\n");
         new SafetensorsWriter()
-                .floats(GPT2_HEAD, DType.F32, new long[]{4096, 64}, values(4096 * 64, 1))
+                .floats(GPT2_HEAD, DType.F32, new long[]{4096, 64}, TestModels.gaussianValues(4096 * 64, 1))
                 .tensor("transformer.h.0.mlp.c_fc.weight", DType.F32, new long[]{19 * 256, 1024},
                         (first, count, block) -> {
                             while (block.hasRemaining()) {
@@ -59,14 +59,6 @@ class HubCheckpointsTest {
         return dir;
     }
 
-    private static float[] values(int n, long seed) {
-        Random r = new Random(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
-    }
 
     private static float[] allRows(Matrix m) {
         return m.rowsAsFloats(0, (int) m.rows());
@@ -81,7 +73,7 @@ class HubCheckpointsTest {
             assertEquals(List.of("transformer.h.0.mlp.c_fc.weight", GPT2_HEAD),
                     c.tensors().tensors().stream().map(TensorInfo::name).toList());
             long beforeMatrix = hub.bytesServed.get();
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
             long headBytes = 4096L * 64 * 4;
             assertEquals(headBytes, hub.bytesServed.get() - beforeMatrix, "only the head's bytes for the matrix");
             assertEquals("gpt2", c.config().modelType());
@@ -111,7 +103,7 @@ class HubCheckpointsTest {
         long before = hub.bytesServed.get();
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s.offlineCopy(),
                 DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertEquals(before, hub.bytesServed.get());
     }
@@ -121,10 +113,10 @@ class HubCheckpointsTest {
     void weightsOfAnyRankAreFetchedAloneThroughView() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src").resolve("fw"));
         Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
-        float[] bias = values(64, 2);
-        float[] cube = values(2 * 3 * 4, 3);
+        float[] bias = TestModels.gaussianValues(64, 2);
+        float[] cube = TestModels.gaussianValues(2 * 3 * 4, 3);
         new SafetensorsWriter()
-                .floats(GPT2_HEAD, DType.F32, new long[]{4096, 64}, values(4096 * 64, 1))
+                .floats(GPT2_HEAD, DType.F32, new long[]{4096, 64}, TestModels.gaussianValues(4096 * 64, 1))
                 .floats("transformer.ln_f.bias", DType.F32, new long[]{64}, bias)
                 .floats("cube", DType.F32, new long[]{2, 3, 4}, cube)
                 .floats("scale", DType.F32, new long[]{}, new float[]{0.5f})
@@ -143,7 +135,7 @@ class HubCheckpointsTest {
             assertEquals(2, cubeRows.rows());
             assertEquals(12, cubeRows.cols());
             assertArrayEquals(cube, allRows(cubeRows));
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().view(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().view(GPT2_HEAD)));
             long beforeScalar = hub.bytesServed.get();
             BadInputException scalar = assertThrows(BadInputException.class, () -> c.tensors().view("scale"));
             assertTrue(scalar.getMessage().contains("scale"), scalar.getMessage());
@@ -193,7 +185,7 @@ class HubCheckpointsTest {
             }
             go.countDown();
             for (java.util.concurrent.Future<float[]> r : reads) {
-                assertArrayEquals(values(4096 * 64, 1), r.get());
+                assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), r.get());
             }
         } finally {
             pool.shutdownNow();
@@ -222,7 +214,7 @@ class HubCheckpointsTest {
             long start = System.nanoTime();
             try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
                     DownloadListener.NONE)) {
-                assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+                assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
             }
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
@@ -258,10 +250,10 @@ class HubCheckpointsTest {
     void shardedFetchesTheIndexAndOnlyTheShardHoldingTheTensor() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src/sharded"));
         Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
-        new SafetensorsWriter().floats("transformer.h.0.attn.weight", DType.F16, new long[]{64, 64}, values(4096, 2))
+        new SafetensorsWriter().floats("transformer.h.0.attn.weight", DType.F16, new long[]{64, 64}, TestModels.gaussianValues(4096, 2))
                 .write(dir.resolve("model-00001-of-00002.safetensors"));
-        new SafetensorsWriter().floats(GPT2_HEAD, DType.BF16, new long[]{4096, 64}, values(4096 * 64, 3))
-                .floats("transformer.ln_f.weight", DType.F32, new long[]{64}, values(64, 4))
+        new SafetensorsWriter().floats(GPT2_HEAD, DType.BF16, new long[]{4096, 64}, TestModels.gaussianValues(4096 * 64, 3))
+                .floats("transformer.ln_f.weight", DType.F32, new long[]{64}, TestModels.gaussianValues(64, 4))
                 .write(dir.resolve("model-00002-of-00002.safetensors"));
         SafetensorsWriter.writeIndex(dir.resolve("model.safetensors.index.json"), 4096 * 2 + 4096 * 64 * 2 + 256,
                 Map.of("transformer.h.0.attn.weight", "model-00001-of-00002.safetensors",
@@ -273,7 +265,7 @@ class HubCheckpointsTest {
             assertTrue(c.tensors().contains("transformer.h.0.attn.weight"));
             Matrix m = c.tensors().matrix(GPT2_HEAD);
             assertEquals(DType.BF16, m.dtype());
-            float[] expected = values(4096 * 64, 3);
+            float[] expected = TestModels.gaussianValues(4096 * 64, 3);
             float[] got = allRows(m);
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], got[i], Math.abs(expected[i]) / 128 + 1e-6f);
@@ -295,7 +287,7 @@ class HubCheckpointsTest {
 
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/gated").orElseThrow(), "org/gated",
                 settings("hf_secret"), DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertTrue(hub.requests.stream().anyMatch(q -> q.server().equals("hub")
                 && "Bearer hf_secret".equals(q.authorization())));
@@ -311,7 +303,7 @@ class HubCheckpointsTest {
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s, DownloadListener.NONE)) {
             hub.dropAfter.set(300_000);
             long before = hub.bytesServed.get();
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
             assertEquals(4096L * 64 * 4, hub.bytesServed.get() - before, "no byte fetched twice");
         }
         long resumed = hub.requests.stream().filter(q -> q.server().equals("cdn") && q.range() != null).count();
@@ -332,7 +324,7 @@ class HubCheckpointsTest {
         long before = hub.bytesFor("model.safetensors");
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
                 DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertEquals(4096L * 64 * 4 - 400_000, hub.bytesFor("model.safetensors") - before,
                 "only the rest was fetched");
@@ -392,7 +384,7 @@ class HubCheckpointsTest {
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
                 DownloadListener.NONE)) {
             assertEquals(2, c.tensors().tensors().size());
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
     }
 
@@ -407,7 +399,7 @@ class HubCheckpointsTest {
         Files.copy(src.resolve("model.safetensors"), snap.resolve("model.safetensors"));
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/local").orElseThrow(), "org/local", settings(null),
                 DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertTrue(hub.requests.isEmpty());
     }

@@ -84,10 +84,15 @@ class HubTimeoutsTest {
         hub.stallWhen = path;
     }
 
+    /** The network error of opening the checkpoint while the answers to {@code path} stop after {@code bytes}. */
+    private SuperscopeException openWhileStalling(long bytes, Predicate<String> path) {
+        stallAfter(bytes, path);
+        return network(() -> open(settings(quick())).close());
+    }
+
     @Test
     void aRevisionAnswerThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
-        stallAfter(10, p -> p.startsWith("/api/"));
-        SuperscopeException e = network(() -> open(settings(quick())).close());
+        SuperscopeException e = openWhileStalling(10, p -> p.startsWith("/api/"));
         assertTrue(e.getMessage().contains("org/m@main") && e.getMessage().contains("no data for 1.5 s")
                 && e.getMessage().contains("gave up after 2 tries"), e.getMessage());
         assertEquals(2, requestsTo(p -> p.startsWith("/api/")));
@@ -95,8 +100,7 @@ class HubTimeoutsTest {
 
     @Test
     void aSmallFileThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
-        stallAfter(5, p -> p.endsWith("/config.json"));
-        SuperscopeException e = network(() -> open(settings(quick())).close());
+        SuperscopeException e = openWhileStalling(5, p -> p.endsWith("/config.json"));
         assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("no data for 1.5 s"),
                 e.getMessage());
         assertTrue(Files.notExists(tmp.resolve("hf/hub/models--org--m/snapshots").resolve(hub.commitOf("org/m"))
@@ -105,8 +109,7 @@ class HubTimeoutsTest {
 
     @Test
     void aHeaderRangeThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
-        stallAfter(4, p -> p.startsWith("/cdn/"));
-        SuperscopeException e = network(() -> open(settings(quick())).close());
+        SuperscopeException e = openWhileStalling(4, p -> p.startsWith("/cdn/"));
         assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("no data for 1.5 s"),
                 e.getMessage());
         assertEquals(2, requestsTo(p -> p.startsWith("/cdn/")));
