@@ -46,7 +46,7 @@ final class AnalyzeCommand extends Subcommand {
                 ? new Audit(root.resolver(), settings.toAudit(root), progress).run(List.of(target), out, true, false)
                 : ClusterRunners.find(Main.class.getClassLoader())
                         .auditWithTiles(root.clusterJob(master, settings.toAudit(root), progress), target, out);
-        return AuditReport.print(outcome, out(), progress);
+        return AuditReport.print(outcome, outWriter(), progress);
     }
 
 }

@@ -56,7 +56,7 @@ final class CollisionsCommand extends Subcommand {
         Collisions.Report report = new Collisions(root.resolver(), root.compute(ComputePrecision.FLOAT32), progress)
                 .find(target, kind, RowSelection.parse(rows), top, collapseThreshold);
         report.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));
-        CollisionsListing.print(report, out());
+        CollisionsListing.print(report, outWriter());
         return 0;
     }
 }

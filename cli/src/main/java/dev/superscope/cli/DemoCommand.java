@@ -55,6 +55,6 @@ final class DemoCommand extends Subcommand {
                 AuditSettings.parseAnalyzers(AuditSettings.ALL_ANALYZERS), RowSelection.ALL, 0.5,
                 root.compute(ComputePrecision.FLOAT32), collapseThreshold);
         AuditOutcome outcome = new Audit(root.resolver(), settings, progress).run(targets, out, force, true);
-        return AuditReport.print(outcome, out(), progress);
+        return AuditReport.print(outcome, outWriter(), progress);
     }
 }

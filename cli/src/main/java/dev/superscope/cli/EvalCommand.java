@@ -94,7 +94,7 @@ final class EvalCommand extends Subcommand {
         List<TextFiles.Text> texts = TextFiles.read(this.texts);
         Progress progress = progress();
         Evaluation.Outcome outcome = new Evaluation(root.resolver(), settings, progress).run(targets(), texts, out);
-        PrintWriter stdout = out();
+        PrintWriter stdout = outWriter();
         stdout.print(table(outcome.rows()));
         if (outcome.modelsCsv() != null && !outcome.rows().isEmpty()) {
             stdout.println();

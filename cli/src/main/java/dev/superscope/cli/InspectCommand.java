@@ -46,8 +46,8 @@ final class InspectCommand extends Subcommand {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        PrintWriter out = out();
-        PrintWriter err = err();
+        PrintWriter out = outWriter();
+        PrintWriter err = errWriter();
         if (tensorOptions.tensor != null && loaderName != null) {
             throw new SuperscopeException(SuperscopeException.USAGE, "name a tensor (--tensor) or a loader (--loader), not both");
         }

@@ -54,7 +54,7 @@ final class LogitsCommand extends Subcommand {
             LoadedModel model = architecture.load(opened);
             try (ForwardModel forward = architecture.forward(opened, root.forward(p))) {
             double[][] logits = forward.logits(tokens);
-            PrintWriter out = out();
+            PrintWriter out = outWriter();
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("ids", tokens);

@@ -16,7 +16,7 @@ final class PluginsCommand extends Subcommand {
     @Override
     public Integer call() {
         Plugins plugins = root.plugins();
-        PrintWriter out = out();
+        PrintWriter out = outWriter();
         out.println("Architectures (audit; + forward: logits and eval too):");
         for (Architecture l : plugins.architectures().values()) {
             out.printf("  %-14s %s%s  [%s]%n", Main.safeLine(l.name()), Main.safeLine(l.description()), l.hasForwardPass() ? " (+ forward)" : "",

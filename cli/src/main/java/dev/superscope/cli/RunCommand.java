@@ -45,6 +45,6 @@ final class RunCommand extends Subcommand {
                 ? new Audit(root.resolver(), settings.toAudit(root), progress).run(targets, out, force, true)
                 : ClusterRunners.find(Main.class.getClassLoader())
                         .auditModels(root.clusterJob(master, settings.toAudit(root), progress), targets, out, force);
-        return AuditReport.print(outcome, out(), progress);
+        return AuditReport.print(outcome, outWriter(), progress);
     }
 }

@@ -19,17 +19,17 @@ abstract class Subcommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Where results are printed. */
-    final PrintWriter out() {
+    final PrintWriter outWriter() {
         return spec.commandLine().getOut();
     }
 
     /** Where warnings and errors are printed. */
-    final PrintWriter err() {
+    final PrintWriter errWriter() {
         return spec.commandLine().getErr();
     }
 
     /** Progress and notes, on the error writer. */
     final Progress progress() {
-        return Progress.forConsole(err());
+        return Progress.forConsole(errWriter());
     }
 }
