@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.checkpoints.CheckpointOpener;
-import dev.superscope.architectures.FixtureModels;
 import dev.superscope.testing.TestModels;
 import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.testing.Fixtures;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.superscope.architectures.FixtureModels;
 import dev.superscope.testing.TestModels;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Matrix;
