@@ -4,7 +4,6 @@ import dev.superscope.analyzers.scan.CosineScan;
 import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
-import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.Metric;
 
@@ -21,22 +20,12 @@ import java.util.Map;
  * another scores strictly higher; ties to the lowest id); {@code decode_margin}, w_i . u_i minus the best
  * other score (negative exactly when row i loses); NaN for invalid rows.
  */
-public final class DecodeErrorAnalyzer implements Analyzer {
+public final class DecodeErrorAnalyzer extends BuiltInAnalyzer {
     private static final List<String> METRICS = List.of("decode_error_rate");
 
-    @Override
-    public String name() {
-        return "decode-error";
-    }
-
-    @Override
-    public String description() {
-        return "share of tokens whose own direction is decoded as another token (exact, O(n^2 m))";
-    }
-
-    @Override
-    public List<String> metricNames() {
-        return METRICS;
+    public DecodeErrorAnalyzer() {
+        super("decode-error", "share of tokens whose own direction is decoded as another token (exact, O(n^2 m))",
+                METRICS);
     }
 
     private static Map<String, double[]> perToken(CosineScan.Result scan) {

@@ -3,7 +3,6 @@ package dev.superscope.analyzers;
 import dev.superscope.analyzers.scan.RowScan;
 import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisResult;
-import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.Metric;
 
@@ -20,23 +19,13 @@ import java.util.Map;
  * about); non-finite rows are counted and left out. Per-token column {@code norm}: r_i, NaN for
  * non-finite rows.
  */
-public final class NormsAnalyzer implements Analyzer {
+public final class NormsAnalyzer extends BuiltInAnalyzer {
     private static final List<String> METRICS = List.of("norm_mean", "norm_std", "norm_min", "norm_max",
             "norm_p50", "frac_represented", "nonfinite_rows", "zero_rows");
 
-    @Override
-    public String name() {
-        return "norms";
-    }
-
-    @Override
-    public String description() {
-        return "row norms: mean, sample std, min, max, median, share of rows >= tau x 90th percentile";
-    }
-
-    @Override
-    public List<String> metricNames() {
-        return METRICS;
+    public NormsAnalyzer() {
+        super("norms", "row norms: mean, sample std, min, max, median, share of rows >= tau x 90th percentile",
+                METRICS);
     }
 
     @Override

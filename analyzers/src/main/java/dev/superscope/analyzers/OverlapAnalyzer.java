@@ -5,7 +5,6 @@ import dev.superscope.analyzers.scan.RowScan;
 import dev.superscope.analyzers.scan.UnitRows;
 import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisResult;
-import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.Metric;
@@ -36,7 +35,7 @@ import java.util.Map;
  *
  * <p>Per-token column {@code interference}: I_i = sum_{j != i} (u_i . u_j)^2, NaN for invalid rows.
  */
-public final class OverlapAnalyzer implements Analyzer {
+public final class OverlapAnalyzer extends BuiltInAnalyzer {
     private static final List<String> METRICS = List.of("msq_overlap", "msq_overlap_centered", "inv_m",
             "welch_bound", "msq_times_m", "m_eff", "m_eff_centered", "interference_mean", "interference_max",
             "nonfinite_rows", "zero_rows");
@@ -56,20 +55,9 @@ public final class OverlapAnalyzer implements Analyzer {
      */
     private static final int GRAM_BLOCK_FACTOR = 4;
 
-    @Override
-    public String name() {
-        return "overlap";
-    }
-
-    @Override
-    public String description() {
-        return "mean squared overlap, raw and centred, from the m x m Gram matrix; m_eff, Welch bound, "
-                + "per-token interference";
-    }
-
-    @Override
-    public List<String> metricNames() {
-        return METRICS;
+    public OverlapAnalyzer() {
+        super("overlap", "mean squared overlap, raw and centred, from the m x m Gram matrix; m_eff, Welch bound, "
+                + "per-token interference", METRICS);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.superscope.analyzers.scan.TopPairs;
 import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
-import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.Metric;
 
@@ -33,24 +32,13 @@ import java.util.Map;
  * {@code top_pairs_second} (row ids, i &lt; j) and {@code top_pairs_cos} (their signed cosine) list the K
  * pairs of valid rows with the largest |cos|, best first, ties to the lowest (i, j).
  */
-public final class PairwiseAnalyzer implements Analyzer {
+public final class PairwiseAnalyzer extends BuiltInAnalyzer {
     private static final List<String> METRICS = List.of("mean_abs_overlap", "max_abs_overlap", "collapsed_rows",
             "collapsed_groups", "collapse_threshold");
 
-    @Override
-    public String name() {
-        return "pairwise";
-    }
-
-    @Override
-    public String description() {
-        return "exact O(n^2 m) pairwise cosines in blocks: mean and max |cos|, cosine histogram, nearest "
-                + "neighbours, collapsed rows and groups";
-    }
-
-    @Override
-    public List<String> metricNames() {
-        return METRICS;
+    public PairwiseAnalyzer() {
+        super("pairwise", "exact O(n^2 m) pairwise cosines in blocks: mean and max |cos|, cosine histogram, nearest "
+                + "neighbours, collapsed rows and groups", METRICS);
     }
 
     @Override

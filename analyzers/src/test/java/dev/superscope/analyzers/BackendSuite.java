@@ -7,6 +7,7 @@ import dev.superscope.plugins.Analyzer;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.compute.Backend;
 import dev.superscope.testing.TestBackends;
+import java.util.Map;
 import org.junit.jupiter.params.Parameter;
 
 /**
@@ -21,6 +22,14 @@ abstract class BackendSuite {
     /** The backend of this run. */
     Backend backend() {
         return TestBackends.open(backendName);
+    }
+
+    /**
+     * Options reading {@code rows} rows at a time (tau 0.5; the pairwise scan's cosine histogram in 200 bins,
+     * which the analyzers that do not report it ignore).
+     */
+    static AnalysisOptions blocks(int rows) {
+        return new AnalysisOptions(0.5, rows, 200, Map.of());
     }
 
     /** A fresh context for one matrix on this run's backend. */

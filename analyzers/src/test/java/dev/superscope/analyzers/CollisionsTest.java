@@ -64,14 +64,6 @@ class CollisionsTest extends BackendSuite {
         return out;
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int j = 0; j < a.length; j++) {
-            s += a[j] * b[j];
-        }
-        return s;
-    }
-
     @Test
     void nearestWinnersAndGroupsMatchBruteForce() {
         Matrix matrix = TestMatrices.of(DType.F32, rows());
@@ -83,7 +75,7 @@ class CollisionsTest extends BackendSuite {
 
         double[] r = new double[N];
         for (int i = 0; i < N; i++) {
-            r[i] = Math.sqrt(dot(w[i], w[i]));
+            r[i] = Math.sqrt(BruteForce.dot(w[i], w[i]));
         }
         double[] nearestId = pairwise.perToken().get("nearest_id");
         double[] nearestCos = pairwise.perToken().get("nearest_cos");
@@ -102,13 +94,13 @@ class CollisionsTest extends BackendSuite {
                 if (j == i || r[j] == 0) {
                     continue;
                 }
-                double cos = dot(w[i], w[j]) / (r[i] * r[j]);
+                double cos = BruteForce.dot(w[i], w[j]) / (r[i] * r[j]);
                 bestAbs = Math.max(bestAbs, Math.abs(cos));
                 bestScore = Math.max(bestScore, r[j] * cos);
             }
             assertEquals(bestAbs, nearestCos[i], 1e-6, "nearest |cos| of row " + i);
             int id = (int) nearestId[i];
-            double got = Math.abs(dot(w[i], w[id]) / (r[i] * r[id]));
+            double got = Math.abs(BruteForce.dot(w[i], w[id]) / (r[i] * r[id]));
             assertEquals(bestAbs, got, 1e-6, "row " + i + "'s nearest, " + id + ", is (one of) the nearest");
             assertEquals(own - bestScore, margin[i], 1e-5 * Math.max(1, Math.abs(own)), "margin of row " + i);
             if (bestAbs >= 0.99) {
@@ -156,7 +148,7 @@ class CollisionsTest extends BackendSuite {
                 int i = stack.pop();
                 members.add(i);
                 for (int j = 0; j < N; j++) {
-                    if (component[j] < 0 && r[j] > 0 && Math.abs(dot(w[i], w[j]) / (r[i] * r[j])) >= threshold) {
+                    if (component[j] < 0 && r[j] > 0 && Math.abs(BruteForce.dot(w[i], w[j]) / (r[i] * r[j])) >= threshold) {
                         component[j] = start;
                         stack.push(j);
                     }
@@ -174,10 +166,10 @@ class CollisionsTest extends BackendSuite {
         List<double[]> pairs = new ArrayList<>();
         for (int i = 0; i < N; i++) {
             for (int j = i + 1; j < N; j++) {
-                double ri = Math.sqrt(dot(w[i], w[i]));
-                double rj = Math.sqrt(dot(w[j], w[j]));
+                double ri = Math.sqrt(BruteForce.dot(w[i], w[i]));
+                double rj = Math.sqrt(BruteForce.dot(w[j], w[j]));
                 if (ri > 0 && rj > 0) {
-                    pairs.add(new double[] {i, j, Math.abs(dot(w[i], w[j]) / (ri * rj))});
+                    pairs.add(new double[] {i, j, Math.abs(BruteForce.dot(w[i], w[j]) / (ri * rj))});
                 }
             }
         }
@@ -245,7 +237,7 @@ class CollisionsTest extends BackendSuite {
                 int i = stack.pop();
                 size++;
                 for (int j = 0; j < N; j++) {
-                    if (component[j] < 0 && r[j] > 0 && Math.abs(dot(w[i], w[j]) / (r[i] * r[j])) >= threshold) {
+                    if (component[j] < 0 && r[j] > 0 && Math.abs(BruteForce.dot(w[i], w[j]) / (r[i] * r[j])) >= threshold) {
                         component[j] = start;
                         stack.push(j);
                     }

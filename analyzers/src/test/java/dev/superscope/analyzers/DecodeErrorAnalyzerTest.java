@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.Map;
 
 import static dev.superscope.analyzers.Near.metric;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,10 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MethodSource("dev.superscope.testing.TestBackends#names")
 class DecodeErrorAnalyzerTest extends BackendSuite {
     private final DecodeErrorAnalyzer analyzer = new DecodeErrorAnalyzer();
-
-    private static AnalysisOptions blocks(int rows) {
-        return new AnalysisOptions(0.5, rows, 50, Map.of());
-    }
 
     private AnalysisResult fresh(Matrix matrix, AnalysisOptions options) {
         return analyze(analyzer, matrix, options);

@@ -24,10 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NormsAnalyzerTest extends BackendSuite {
     private final NormsAnalyzer analyzer = new NormsAnalyzer();
 
-    private static AnalysisOptions blocks(int rows) {
-        return new AnalysisOptions(0.5, rows, 200, Map.of());
-    }
-
     private static void assertMatchesBruteForce(Matrix matrix, AnalysisResult result, double tau, double rel) {
         BruteForce bf = new BruteForce(TestMatrices.decoded(matrix));
         assertNear(bf.normMean(), metric(result, "norm_mean"), rel, "norm_mean");

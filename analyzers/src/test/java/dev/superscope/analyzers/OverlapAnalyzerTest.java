@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 
 import static dev.superscope.analyzers.Near.assertNear;
 import static dev.superscope.analyzers.Near.metric;
@@ -32,10 +31,6 @@ class OverlapAnalyzerTest extends BackendSuite {
     private static final double FLOAT32_PATH = 1e-6;
 
     private final OverlapAnalyzer analyzer = new OverlapAnalyzer();
-
-    private static AnalysisOptions blocks(int rows) {
-        return new AnalysisOptions(0.5, rows, 200, Map.of());
-    }
 
     private static void assertMatchesBruteForce(Matrix matrix, AnalysisResult result, double rel) {
         BruteForce bf = new BruteForce(TestMatrices.decoded(matrix));

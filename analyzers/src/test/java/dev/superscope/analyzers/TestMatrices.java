@@ -3,6 +3,7 @@ package dev.superscope.analyzers;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrices;
 import dev.superscope.plugins.Matrix;
+import dev.superscope.testing.SeededWeights;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -95,13 +96,6 @@ public final class TestMatrices {
             }
             return rows;
         }
-        float[] all = matrix.rowsAsFloats(0, n);
-        double[][] rows = new double[n][m];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                rows[i][j] = all[i * m + j];
-            }
-        }
-        return rows;
+        return SeededWeights.rows(matrix.rowsAsFloats(0, n), n, m);
     }
 }

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.checkpoints.CheckpointOpener;
-import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Checkpoint;
-import dev.superscope.plugins.DType;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.Plugins;
 import dev.superscope.plugins.SuperscopeException;
@@ -28,10 +26,7 @@ class ArchitectureSelectionTest {
     Path dir;
 
     private static void writeGpt2(Path file, int rows, int cols) throws IOException {
-        new SafetensorsWriter().metadata("format", "pt")
-                .floats("transformer.wte.weight", DType.F32, new long[] {rows, cols},
-                        TestModels.gaussianValues(rows * cols, 7))
-                .write(file);
+        TestModels.writeGaussian(file, "transformer.wte.weight", rows, cols, 7);
     }
 
     private void config(String json) throws IOException {

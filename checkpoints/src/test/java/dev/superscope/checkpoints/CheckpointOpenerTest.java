@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.testing.TestModels;
-import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Checkpoint;
-import dev.superscope.plugins.DType;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.Plugins;
@@ -29,10 +27,7 @@ class CheckpointOpenerTest {
     Path dir;
 
     static void writeGpt2(Path file, int rows, int cols) throws IOException {
-        new SafetensorsWriter().metadata("format", "pt")
-                .floats("transformer.wte.weight", DType.F32, new long[] {rows, cols},
-                        TestModels.gaussianValues(rows * cols, 7))
-                .write(file);
+        TestModels.writeGaussian(file, "transformer.wte.weight", rows, cols, 7);
     }
 
     private void config(String json) throws IOException {
@@ -89,15 +84,19 @@ class CheckpointOpenerTest {
         assertEquals(Double.NEGATIVE_INFINITY, c.number("y").orElseThrow());
     }
 
+    /** Adds a file {@code name} to the checkpoint directory: the opener must now take it for the weights. */
+    private void assertPreferredOnceAdded(String name) throws IOException {
+        Files.write(dir.resolve(name), new byte[] {1});
+        assertEquals(dir.resolve(name), CheckpointOpener.weightsFile(dir));
+    }
+
     @Test
     void safetensorsArePreferredOverPyTorchFiles() throws IOException {
         Files.write(dir.resolve("pytorch_model.bin"), new byte[] {1});
         Files.write(dir.resolve("pytorch_model.bin.index.json"), new byte[] {1});
         assertEquals(dir.resolve("pytorch_model.bin"), CheckpointOpener.weightsFile(dir));
-        Files.write(dir.resolve("model.safetensors.index.json"), new byte[] {1});
-        assertEquals(dir.resolve("model.safetensors.index.json"), CheckpointOpener.weightsFile(dir));
-        Files.write(dir.resolve("model.safetensors"), new byte[] {1});
-        assertEquals(dir.resolve("model.safetensors"), CheckpointOpener.weightsFile(dir));
+        assertPreferredOnceAdded("model.safetensors.index.json");
+        assertPreferredOnceAdded("model.safetensors");
     }
 
     @Test
@@ -105,12 +104,9 @@ class CheckpointOpenerTest {
         Files.write(dir.resolve("training_args.bin"), new byte[] {1});
         assertThrows(BadInputException.class, () -> CheckpointOpener.weightsFile(dir),
                 "training_args.bin is not weights");
-        Files.write(dir.resolve("tiny.bin"), new byte[] {1});
-        assertEquals(dir.resolve("tiny.bin"), CheckpointOpener.weightsFile(dir));
-        Files.write(dir.resolve("tiny.bin.index.json"), new byte[] {1});
-        assertEquals(dir.resolve("tiny.bin.index.json"), CheckpointOpener.weightsFile(dir));
-        Files.write(dir.resolve("a.safetensors"), new byte[] {1});
-        assertEquals(dir.resolve("a.safetensors"), CheckpointOpener.weightsFile(dir));
+        assertPreferredOnceAdded("tiny.bin");
+        assertPreferredOnceAdded("tiny.bin.index.json");
+        assertPreferredOnceAdded("a.safetensors");
         Files.write(dir.resolve("b.safetensors"), new byte[] {1});
         BadInputException several = assertThrows(BadInputException.class, () -> CheckpointOpener.weightsFile(dir));
         assertTrue(several.reason().contains("a.safetensors, b.safetensors"), several.getMessage());

@@ -7,26 +7,16 @@ import dev.superscope.pipeline.cluster.ClusterRunners;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code superscope analyze}: one checkpoint, a summary on the terminal, a row in DIR/models.csv. */
 @Command(name = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure one checkpoint's matrices; print a summary and add its rows to DIR/models.csv "
                 + "(and DIR/tokens/<model>.csv).")
-final class AnalyzeCommand implements Callable<Integer> {
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class AnalyzeCommand extends Subcommand {
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory or file, or a hub id "
             + "(org/name[@revision]): read from the Hugging Face cache, else only the tensors it needs are fetched "
             + "from the hub (HF_ENDPOINT, HF_TOKEN; HF_HUB_OFFLINE=1 forbids downloads).")
@@ -40,10 +30,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
-    TargetOptions targetOptions;
-
-    @Mixin
-    TensorOptions tensorOptions;
+    SingleTargetOptions targetOptions;
 
     @Option(names = "--master", paramLabel = "URL", description = "Split the pairwise and decode-error scans into "
             + "tiles computed as tasks on Apache Spark (local[N], spark://host:port, yarn, k8s://...) and merged "
@@ -52,14 +39,14 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Target target = tensorOptions.apply(targetOptions.target(checkpoint));
-        Progress progress = Progress.forConsole(spec.commandLine().getErr());
+        Target target = targetOptions.target(checkpoint);
+        Progress progress = progress();
         // Asking for one model means measuring it now: its old rows are replaced, the others kept.
         AuditOutcome outcome = master == null
                 ? new Audit(root.resolver(), settings.toAudit(root), progress).run(List.of(target), out, true, false)
                 : ClusterRunners.find(Main.class.getClassLoader())
                         .auditWithTiles(root.clusterJob(master, settings.toAudit(root), progress), target, out);
-        return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
+        return AuditReport.print(outcome, outWriter(), progress);
     }
 
 }

@@ -7,26 +7,16 @@ import dev.superscope.plugins.MatrixKind;
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.compute.ComputePrecision;
 import dev.superscope.reports.RowSelection;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code superscope collisions}: the most similar token pairs of one matrix and its collapsed groups. */
 @Command(name = "collisions", mixinStandardHelpOptions = true, sortOptions = false,
         description = "List the K most similar token pairs of one matrix by |cos|, with their strings, and the "
                 + "groups of tokens collapsed onto one another (one exact O(n^2 m) pairwise scan; nothing is written).")
-final class CollisionsCommand implements Callable<Integer> {
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class CollisionsCommand extends Subcommand {
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory or file, or a hub id (org/name[@revision]).")
     String checkpoint;
 
@@ -47,10 +37,7 @@ final class CollisionsCommand implements Callable<Integer> {
     double collapseThreshold;
 
     @Mixin
-    TargetOptions targetOptions;
-
-    @Mixin
-    TensorOptions tensorOptions;
+    SingleTargetOptions targetOptions;
 
     @Override
     public Integer call() {
@@ -64,12 +51,12 @@ final class CollisionsCommand implements Callable<Integer> {
             default -> throw new SuperscopeException(SuperscopeException.USAGE,
                     "--matrix must be unembedding or embedding, not '" + matrix + "'");
         };
-        Target target = tensorOptions.apply(targetOptions.target(checkpoint));
-        Progress progress = Progress.forConsole(spec.commandLine().getErr());
+        Target target = targetOptions.target(checkpoint);
+        Progress progress = progress();
         Collisions.Report report = new Collisions(root.resolver(), root.compute(ComputePrecision.FLOAT32), progress)
                 .find(target, kind, RowSelection.parse(rows), top, collapseThreshold);
         report.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));
-        CollisionsListing.print(report, spec.commandLine().getOut());
+        CollisionsListing.print(report, outWriter());
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.superscope.cli;
 
 import dev.superscope.pipeline.collisions.Collisions;
+import dev.superscope.reports.TextColumns;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,23 +48,8 @@ final class CollisionsListing {
 
     /** Numbers right-aligned, tokens left-aligned, two spaces between columns. */
     private static String align(List<String[]> lines) {
-        int[] width = new int[lines.get(0).length];
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                width[i] = Math.max(width[i], line[i].length());
-            }
-        }
         StringBuilder b = new StringBuilder();
-        for (String[] line : lines) {
-            StringBuilder row = new StringBuilder();
-            for (int i = 0; i < line.length; i++) {
-                boolean left = i == 4 || i == 6;
-                String cell = line[i];
-                String pad = " ".repeat(width[i] - cell.length());
-                row.append(i == 0 ? "" : "  ").append(left ? cell + pad : pad + cell);
-            }
-            b.append(row.toString().stripTrailing()).append(System.lineSeparator());
-        }
+        TextColumns.align(lines, i -> i == 4 || i == 6).forEach(line -> b.append(line).append(System.lineSeparator()));
         return b.toString();
     }
 

@@ -16,12 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code superscope demo}: the offline showcase. Writes two families of Hugging Face-format checkpoints
@@ -30,13 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Offline showcase: build checkpoints of several widths in two regimes (strong and weak "
                 + "superposition), audit them with every analyzer, fit against m and plot.")
-final class DemoCommand implements Callable<Integer> {
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class DemoCommand extends Subcommand {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "superscope-out/demo",
             description = "Output directory (default ${DEFAULT-VALUE}); the checkpoints go to DIR/checkpoints.")
     Path out;
@@ -59,12 +49,12 @@ final class DemoCommand implements Callable<Integer> {
         if (vocab < 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vocab must be at least 2");
         }
-        Progress progress = Progress.forConsole(spec.commandLine().getErr());
+        Progress progress = progress();
         List<Target> targets = Demo.write(out, vocab, seed, force, progress);
         AuditSettings settings = new AuditSettings(List.of(MatrixKind.UNEMBEDDING),
                 AuditSettings.parseAnalyzers(AuditSettings.ALL_ANALYZERS), RowSelection.ALL, 0.5,
                 root.compute(ComputePrecision.FLOAT32), collapseThreshold);
         AuditOutcome outcome = new Audit(root.resolver(), settings, progress).run(targets, out, force, true);
-        return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
+        return AuditReport.print(outcome, outWriter(), progress);
     }
 }

@@ -16,6 +16,7 @@ import dev.superscope.plugins.io.TerminalText;
 import dev.superscope.reports.ModelResult;
 import dev.superscope.reports.ResultStore;
 import dev.superscope.reports.RowSelection;
+import dev.superscope.reports.TextColumns;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -31,14 +32,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code superscope eval}: next-token loss, perplexity and top-1 error of one checkpoint, or of every model
@@ -51,15 +48,9 @@ import picocli.CommandLine.Spec;
                 + "tokenizer (no special tokens added). Each file is a dataset named after the file (without its "
                 + "extension); every token but the first is scored once, with sliding windows of --context tokens "
                 + "started every --stride tokens. Top-1 ties go to the lowest token id.")
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends Subcommand {
     /** Windows per pass by default: 8 windows of 1024 tokens of a 4096-wide model are 256 MB in float64. */
     static final int DEFAULT_BATCH = 8;
-
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(paramLabel = "MODEL", description = "A checkpoint directory, weights file or hub id, or a "
             + "models.yaml (every model in it).")
@@ -101,9 +92,9 @@ final class EvalCommand implements Callable<Integer> {
         ForwardPrecision p = ForwardPrecision.parse(precision);
         Evaluation.Settings settings = new Evaluation.Settings(context, stride, batch, root.forward(p));
         List<TextFiles.Text> texts = TextFiles.read(this.texts);
-        Progress progress = Progress.forConsole(spec.commandLine().getErr());
+        Progress progress = progress();
         Evaluation.Outcome outcome = new Evaluation(root.resolver(), settings, progress).run(targets(), texts, out);
-        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stdout = outWriter();
         stdout.print(table(outcome.rows()));
         if (outcome.modelsCsv() != null && !outcome.rows().isEmpty()) {
             stdout.println();
@@ -130,21 +121,9 @@ final class EvalCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.6f", s.loss()), String.format(Locale.ROOT, "%.4f", s.perplexity()),
                     String.format(Locale.ROOT, "%.6f", s.top1Error())});
         }
-        int[] width = new int[6];
-        for (String[] line : cells) {
-            for (int c = 0; c < line.length; c++) {
-                width[c] = Math.max(width[c], line[c].length());
-            }
-        }
         StringBuilder sb = new StringBuilder();
-        for (String[] line : cells) {
-            for (int c = 0; c < line.length; c++) {
-                // Names left-aligned, numbers right-aligned.
-                String format = c < 2 ? "%-" + width[c] + "s" : "%" + width[c] + "s";
-                sb.append(c == 0 ? "" : "  ").append(String.format(Locale.ROOT, format, line[c]));
-            }
-            sb.append(System.lineSeparator());
-        }
+        // Names left-aligned, numbers right-aligned.
+        TextColumns.align(cells, c -> c < 2).forEach(line -> sb.append(line).append(System.lineSeparator()));
         return sb.toString();
     }
 

@@ -21,26 +21,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code superscope inspect}: what a checkpoint holds and which matrices the loader picks. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Show a checkpoint's tensors, dtypes and shapes, the loader detected, n, m and tying "
                 + "(or, with --tensor, the named tensor as a vocabulary matrix).")
-final class InspectCommand implements Callable<Integer> {
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class InspectCommand extends Subcommand {
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory, a weights file, or a hub id "
             + "(org/name[@revision]): read from the Hugging Face cache, else only headers are fetched from the hub.")
     String checkpoint;
@@ -56,8 +46,8 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = outWriter();
+        PrintWriter err = errWriter();
         if (tensorOptions.tensor != null && loaderName != null) {
             throw new SuperscopeException(SuperscopeException.USAGE, "name a tensor (--tensor) or a loader (--loader), not both");
         }

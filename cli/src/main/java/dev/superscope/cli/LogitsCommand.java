@@ -16,26 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code superscope logits}: the model's next-token logits for one token sequence, from its own weights. */
 @Command(name = "logits", mixinStandardHelpOptions = true,
         description = "Run the checkpoint's forward pass on one token sequence and print its next-token logits "
                 + "(for checking against transformers).")
-final class LogitsCommand implements Callable<Integer> {
+final class LogitsCommand extends Subcommand {
     private static final int TOP = 5;
-
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(paramLabel = "CHECKPOINT", description = "A checkpoint directory, a weights file, or a hub id.")
     String checkpoint;
@@ -64,7 +54,7 @@ final class LogitsCommand implements Callable<Integer> {
             LoadedModel model = architecture.load(opened);
             try (ForwardModel forward = architecture.forward(opened, root.forward(p))) {
             double[][] logits = forward.logits(tokens);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = outWriter();
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("ids", tokens);

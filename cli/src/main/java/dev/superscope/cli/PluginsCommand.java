@@ -7,26 +7,16 @@ import dev.superscope.plugins.compute.BackendProvider;
 import dev.superscope.plugins.compute.BackendSettings;
 import dev.superscope.plugins.compute.ComputePrecision;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code superscope plugins}: every architecture, analyzer and compute backend found, one line each. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
         description = "List every architecture, analyzer and compute backend found (class path and --plugin-path).")
-final class PluginsCommand implements Callable<Integer> {
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class PluginsCommand extends Subcommand {
     @Override
     public Integer call() {
         Plugins plugins = root.plugins();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = outWriter();
         out.println("Architectures (audit; + forward: logits and eval too):");
         for (Architecture l : plugins.architectures().values()) {
             out.printf("  %-14s %s%s  [%s]%n", Main.safeLine(l.name()), Main.safeLine(l.description()), l.hasForwardPass() ? " (+ forward)" : "",

@@ -8,26 +8,16 @@ import dev.superscope.pipeline.models.ModelsFile;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code superscope run}: every model of a models.yaml, then fits and the plot. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Audit every model in a models.yaml; write models.csv, fits.csv, tokens/<model>.csv and "
                 + "overlap_vs_inv_m.png. Finished models are skipped on a re-run, so an interrupted run resumes.")
-final class RunCommand implements Callable<Integer> {
-    @ParentCommand
-    SuperscopeCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class RunCommand extends Subcommand {
     @Parameters(paramLabel = "MODELS_YAML", arity = "0..1", defaultValue = "models.yaml",
             description = "The models file (default ${DEFAULT-VALUE}).")
     Path modelsFile;
@@ -50,11 +40,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Target> targets = ModelsFile.read(modelsFile).targets();
-        Progress progress = Progress.forConsole(spec.commandLine().getErr());
+        Progress progress = progress();
         AuditOutcome outcome = master == null
                 ? new Audit(root.resolver(), settings.toAudit(root), progress).run(targets, out, force, true)
                 : ClusterRunners.find(Main.class.getClassLoader())
                         .auditModels(root.clusterJob(master, settings.toAudit(root), progress), targets, out, force);
-        return AuditReport.print(outcome, spec.commandLine().getOut(), progress);
+        return AuditReport.print(outcome, outWriter(), progress);
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /**
  * How a single checkpoint named on the command line appears in the reports: {@code --name},
- * {@code --family} and {@code --loader}, shared by {@code analyze} and {@code eval}.
+ * {@code --family} and {@code --loader}, shared by {@code analyze}, {@code collisions} and {@code eval}.
  */
 final class TargetOptions {
     @Option(names = "--name", description = "Name in the reports (default: the hub id or directory name).")

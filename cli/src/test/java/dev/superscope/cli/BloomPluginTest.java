@@ -107,14 +107,8 @@ class BloomPluginTest {
             double[][] logits = BloomReference.logits(spec, weights, Arrays.copyOfRange(ids, begin, end));
             for (int t = last + 1; t <= end; t++) {
                 double[] row = logits[t - 1 - begin];
-                double max = Arrays.stream(row).max().orElseThrow();
-                double logZ = max + Math.log(Arrays.stream(row).map(v -> Math.exp(v - max)).sum());
-                nll += logZ - row[(int) ids[t]];
-                int best = 0;
-                for (int v = 1; v < row.length; v++) {
-                    best = row[v] > row[best] ? v : best;
-                }
-                errors += best == ids[t] ? 0 : 1;
+                nll += NextToken.loss(row, ids[t]);
+                errors += NextToken.top1(row) == ids[t] ? 0 : 1;
             }
             last = end;
         }

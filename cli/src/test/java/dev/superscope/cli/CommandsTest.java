@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import static dev.superscope.cli.Cli.assertOneLineError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,21 +19,16 @@ class CommandsTest {
     @TempDir
     Path tmp;
 
-    private static void assertOneLineError(Cli r, int code, String... fragments) {
-        assertEquals(code, r.code(), r.err());
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "one line: " + err);
-        assertFalse(err.contains("\tat "), "no stack trace: " + err);
-        for (String f : fragments) {
-            assertTrue(err.contains(f), "'" + f + "' in: " + err);
-        }
+    /** What {@code inspect --json} prints for the fixture checkpoint {@code name}, which it must open. */
+    private static JsonNode inspectJson(String name) throws IOException {
+        Cli r = Cli.run("inspect", Cli.checkpoint(name).toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        return new ObjectMapper().readTree(r.out());
     }
 
     @Test
     void inspectJsonFollowsTheContract() throws IOException {
-        Cli r = Cli.run("inspect", Cli.checkpoint("gpt2-m16").toString(), "--json");
-        assertEquals(0, r.code(), r.err());
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = inspectJson("gpt2-m16");
         assertEquals("gpt2", j.get("loader").asText());
         assertEquals("GPT2LMHeadModel", j.get("architecture").asText());
         assertTrue(j.get("tied").asBoolean());
@@ -48,9 +44,7 @@ class CommandsTest {
 
     @Test
     void inspectShowsUntiedPythiaHead() throws IOException {
-        Cli r = Cli.run("inspect", Cli.checkpoint("gptneox-tiny").toString(), "--json");
-        assertEquals(0, r.code(), r.err());
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = inspectJson("gptneox-tiny");
         assertEquals("gpt_neox", j.get("loader").asText());
         assertFalse(j.get("tied").asBoolean());
         assertEquals("embed_out.weight", j.get("unembedding").get("tensor").asText());

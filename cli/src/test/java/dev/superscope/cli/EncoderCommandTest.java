@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import static dev.superscope.cli.Cli.assertOneLineError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,15 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EncoderCommandTest {
     @TempDir
     Path tmp;
-
-    private static void assertOneLineError(Cli r, int code, String... fragments) {
-        assertEquals(code, r.code(), r.err());
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "one line: " + err);
-        for (String f : fragments) {
-            assertTrue(err.contains(f), "'" + f + "' in: " + err);
-        }
-    }
 
     @Test
     void aBertMaskedLmIsAnalysedWithItsTiedDecoderAndWordPieceTokens() throws IOException {

@@ -98,14 +98,8 @@ class EvalCommandTest {
             double[][] logits = forward.logits(Arrays.copyOfRange(ids, begin, end));
             for (int t = last + 1; t <= end; t++) {
                 double[] row = logits[t - 1 - begin];
-                double max = Arrays.stream(row).max().orElseThrow();
-                double logZ = max + Math.log(Arrays.stream(row).map(v -> Math.exp(v - max)).sum());
-                nll += logZ - row[(int) ids[t]];
-                int best = 0;
-                for (int v = 1; v < row.length; v++) {
-                    best = row[v] > row[best] ? v : best;
-                }
-                errors += best == ids[t] ? 0 : 1;
+                nll += NextToken.loss(row, ids[t]);
+                errors += NextToken.top1(row) == ids[t] ? 0 : 1;
                 timesScored[t]++;
                 assertTrue(t - begin >= Math.min(t, context - stride + 1), "context of token " + t);
             }

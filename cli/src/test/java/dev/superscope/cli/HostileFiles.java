@@ -2,6 +2,7 @@ package dev.superscope.cli;
 
 import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
+import dev.superscope.testing.ZipDeflate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -214,16 +215,7 @@ final class HostileFiles {
         }
 
         private static byte[] deflate(byte[] data) {
-            Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
-            d.setInput(data);
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
-            }
-            d.end();
-            return out.toByteArray();
+            return ZipDeflate.compress(data, Deflater.BEST_COMPRESSION);
         }
     }
 

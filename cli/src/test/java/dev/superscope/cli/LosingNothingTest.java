@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Losing nothing: a {@code run} killed half-way (SIGKILL; SIGTERM, which {@link Process#destroy()} sends on
@@ -127,7 +129,7 @@ class LosingNothingTest {
     }
 
     /** How the run is stopped. */
-    private enum Stop {
+    enum Stop {
         /** {@link Process#destroyForcibly()}: SIGKILL, nothing runs on the way out. */
         SIGKILL,
         /** {@link Process#destroy()}: SIGTERM on Linux; the JVM runs its shutdown hooks. */
@@ -195,20 +197,13 @@ class LosingNothingTest {
         assertSameReports(reference, out);
     }
 
-    @Test
-    void sigtermHalfWayThenRunAgainGivesTheUninterruptedReports() throws Exception {
-        Path out = work.resolve("terminated");
-        killAfterFirstModel(out, Stop.SIGTERM);
-        assertFalse(Files.exists(out.resolve(OutputLock.FILE_NAME)), "SIGTERM releases the lock on the way out");
-        resume(out);
-        assertSameReports(reference, out);
-    }
-
-    @Test
-    void sigintHalfWayThenRunAgainGivesTheUninterruptedReports() throws Exception {
-        Path out = work.resolve("interrupted");
-        killAfterFirstModel(out, Stop.SIGINT);
-        assertFalse(Files.exists(out.resolve(OutputLock.FILE_NAME)), "Ctrl-C releases the lock on the way out");
+    /** SIGTERM and Ctrl-C let the JVM run its shutdown hooks: the lock goes, and a re-run finishes the job. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Stop.class, names = {"SIGTERM", "SIGINT"})
+    void aStopThatRunsTheShutdownHooksHalfWayThenRunAgainGivesTheUninterruptedReports(Stop how) throws Exception {
+        Path out = work.resolve(how.name());
+        killAfterFirstModel(out, how);
+        assertFalse(Files.exists(out.resolve(OutputLock.FILE_NAME)), how + " releases the lock on the way out");
         resume(out);
         assertSameReports(reference, out);
     }

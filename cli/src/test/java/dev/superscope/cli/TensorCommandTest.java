@@ -1,5 +1,6 @@
 package dev.superscope.cli;
 
+import static dev.superscope.cli.Cli.assertOneLineError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,15 +53,6 @@ class TensorCommandTest {
         assertEquals(expected.metrics().keySet(), actual.metrics().keySet());
         for (Map.Entry<String, Double> e : expected.metrics().entrySet()) {
             assertEquals(e.getValue(), actual.metric(e.getKey()), e.getKey());
-        }
-    }
-
-    private static void assertOneLineError(Cli r, int code, String... fragments) {
-        assertEquals(code, r.code(), r.err());
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "one line: " + err);
-        for (String f : fragments) {
-            assertTrue(err.contains(f), "'" + f + "' in: " + err);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.superscope.pipeline;
 
+import java.util.function.Consumer;
+
 /**
  * Where the pipeline reports progress on long steps (the command line draws it on standard error).
  * Calls come from one thread.
@@ -20,6 +22,12 @@ public interface ProgressListener {
 
     /** A listener that reports nothing. */
     static ProgressListener silent() {
+        return notesTo(message -> {
+        });
+    }
+
+    /** A listener that hands each note to {@code notes} and drops the steps (their progress and timings). */
+    static ProgressListener notesTo(Consumer<String> notes) {
         return new ProgressListener() {
             @Override
             public void start(String step) {
@@ -35,6 +43,7 @@ public interface ProgressListener {
 
             @Override
             public void note(String message) {
+                notes.accept(message);
             }
         };
     }

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * A store that hands every call to another store: extend it and override what should differ (a store
- * that watches reads, replaces a tensor, or closes something more).
+ * that watches reads, replaces a tensor, or closes something more). {@link #names} and {@link #contains}
+ * are forwarded too, so a wrapped store that answers them without opening anything (a shard index) still
+ * does.
  */
 public abstract class ForwardingTensorStore implements TensorStore {
     private final TensorStore inner;
@@ -25,8 +27,18 @@ public abstract class ForwardingTensorStore implements TensorStore {
     }
 
     @Override
+    public List<String> names() {
+        return inner.names();
+    }
+
+    @Override
     public Optional<TensorInfo> find(String name) {
         return inner.find(name);
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return inner.contains(name);
     }
 
     @Override

@@ -95,11 +95,7 @@ public final class ModelsCsv {
      * @throws ReportWriteException when the file cannot be written; an older file is then left as it was
      */
     public static void write(Path file, List<ModelResult> rows) {
-        try {
-            AtomicFiles.writeText(file, out -> print(out, rows));
-        } catch (IOException e) {
-            throw ReportWriteException.writing(file, e);
-        }
+        ReportFiles.writeText(file, out -> print(out, rows));
     }
 
     /** Prints the header and the rows as CSV to {@code out}. */

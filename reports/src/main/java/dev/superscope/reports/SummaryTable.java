@@ -105,25 +105,8 @@ public final class SummaryTable {
             }
             lines.add(shown);
         }
-        int[] width = new int[lines.get(0).length];
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                width[i] = Math.max(width[i], line[i].length());
-            }
-        }
         StringBuilder b = new StringBuilder();
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                if (i > 0) {
-                    b.append("  ");
-                }
-                // Text columns read left to right; numbers line up on the right.
-                boolean left = i < leftColumns;
-                String pad = " ".repeat(width[i] - line[i].length());
-                b.append(left ? line[i] : pad).append(left ? (i == line.length - 1 ? "" : pad) : line[i]);
-            }
-            b.append('\n');
-        }
+        TextColumns.align(lines, i -> i < leftColumns).forEach(line -> b.append(line).append('\n'));
         return b.toString();
     }
 

@@ -4,7 +4,6 @@ import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.LoadedModel;
 import dev.superscope.plugins.MatrixKind;
 import dev.superscope.plugins.SuperscopeException;
-import dev.superscope.plugins.io.AtomicFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -125,11 +124,7 @@ public final class TokensCsv {
                 cells.add(i -> i < c.getValue().length ? tokenText(c.getValue()[i], rows, token, tokenizerVocab) : "");
             }
         }
-        try {
-            AtomicFiles.writeText(file, out -> printRows(out, rows, token, tokenizerVocab, header, cells));
-        } catch (IOException e) {
-            throw ReportWriteException.writing(file, e);
-        }
+        ReportFiles.writeText(file, out -> printRows(out, rows, token, tokenizerVocab, header, cells));
     }
 
     private static void printRows(Writer out, int rows, IntFunction<String> token, OptionalInt tokenizerVocab,

@@ -43,16 +43,17 @@ final class ModelTask extends AbstractFunction1<Iterator<Target>, ModelReport> i
         Target target = partition.next();
         TaskContext task = TaskContext.get();
         setup.maybeFailOnPurpose(target.name(), task);
-        NoteCollector notes = new NoteCollector();
-        Audit audit = new Audit(setup.resolver(), setup.taskSettings(task), notes);
+        // What the audit prints between steps (warnings) goes back to the driver; step timings are dropped.
+        List<String> notes = new ArrayList<>();
+        Audit audit = new Audit(setup.resolver(), setup.taskSettings(task), ProgressListener.notesTo(notes::add));
         Path scratch = scratchDirectory();
         try (StartingBackend backend = audit.startingBackend()) {
             List<ModelResult> rows = audit.measure(target, target.name(), backend, scratch);
             StringBuilder csv = new StringBuilder();
             ModelsCsv.print(csv, rows);
-            return ModelReport.measured(target.name(), csv.toString(), written(scratch), notes.notes);
+            return ModelReport.measured(target.name(), csv.toString(), written(scratch), notes);
         } catch (SuperscopeException e) {
-            return ModelReport.failed(target.name(), e.exitCode(), oneLine(e.getMessage()), notes.notes);
+            return ModelReport.failed(target.name(), e.exitCode(), oneLine(e.getMessage()), notes);
         } catch (IOException e) {
             throw new UncheckedIOException(target.name() + ": " + e.getMessage(), e);
         } finally {
@@ -91,27 +92,5 @@ final class ModelTask extends AbstractFunction1<Iterator<Target>, ModelReport> i
 
     static String oneLine(String message) {
         return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
-    }
-
-    /** Keeps what the audit prints between steps (warnings) for the driver; drops the step timings. */
-    private static final class NoteCollector implements ProgressListener {
-        final List<String> notes = new ArrayList<>();
-
-        @Override
-        public void start(String step) {
-        }
-
-        @Override
-        public void update(String status) {
-        }
-
-        @Override
-        public void done() {
-        }
-
-        @Override
-        public void note(String message) {
-            notes.add(message);
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.superscope.plugins.Matrices;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.TokenizerInfo;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,14 @@ public final class TestModels {
             v[i] = (float) random.nextGaussian();
         }
         return v;
+    }
+
+    /**
+     * Writes {@code file}: a float32 safetensors file holding one {@code rows x cols} tensor {@code name}
+     * of seeded Gaussian values ({@link #gaussianValues}).
+     */
+    public static void writeGaussian(Path file, String name, int rows, int cols, long seed) throws IOException {
+        new SafetensorsFile().add(name, new long[] {rows, cols}, gaussianValues(rows * cols, seed)).write(file);
     }
 
     /** A checkpoint over in-memory matrices, with {@code config} as its config.json contents. */

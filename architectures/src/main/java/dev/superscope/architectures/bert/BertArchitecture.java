@@ -2,8 +2,6 @@ package dev.superscope.architectures.bert;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * BERT encoders (model_type {@code bert}: {@code BertForMaskedLM}, {@code BertForPreTraining},
@@ -15,15 +13,14 @@ import java.util.Set;
  * {@code BertModel} was saved. No forward pass: {@code logits} and {@code eval} are for causal LMs.
  */
 public final class BertArchitecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("bert",
-            Set.of("bert"),
-            Set.of("BertForMaskedLM", "BertForPreTraining", "BertLMHeadModel", "BertModel"),
-            List.of("bert.embeddings.word_embeddings.weight", "embeddings.word_embeddings.weight"),
-            List.of("cls.predictions.decoder.weight"),
-            List.of("hidden_size"),
-            List.of("hidden_size"),
-            true,
-            List.of("cls.predictions.bias", "cls.predictions.transform.dense.weight"));
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("bert")
+            .architectures("BertForMaskedLM", "BertForPreTraining", "BertLMHeadModel", "BertModel")
+            .embeddingNames("bert.embeddings.word_embeddings.weight", "embeddings.word_embeddings.weight")
+            .headNames("cls.predictions.decoder.weight")
+            .hiddenSizeKeys("hidden_size")
+            .tiedByDefault(true)
+            .headMarkers("cls.predictions.bias", "cls.predictions.transform.dense.weight")
+            .build();
 
     public BertArchitecture() {
         super(SPEC, "BERT encoders (model_type bert): word embeddings; MLM decoder tied to them (none in a bare BertModel)");

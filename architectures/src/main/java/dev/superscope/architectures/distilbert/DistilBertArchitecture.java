@@ -2,8 +2,6 @@ package dev.superscope.architectures.distilbert;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * DistilBERT (model_type {@code distilbert}): the word embeddings
@@ -13,15 +11,14 @@ import java.util.Set;
  * {@code dim}. Without head and markers: a bare {@code DistilBertModel}. No forward pass.
  */
 public final class DistilBertArchitecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("distilbert",
-            Set.of("distilbert"),
-            Set.of("DistilBertForMaskedLM", "DistilBertModel"),
-            List.of("distilbert.embeddings.word_embeddings.weight", "embeddings.word_embeddings.weight"),
-            List.of("vocab_projector.weight"),
-            List.of("dim", "hidden_size"),
-            List.of("dim", "hidden_size"),
-            true,
-            List.of("vocab_projector.bias", "vocab_transform.weight", "vocab_layer_norm.weight"));
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("distilbert")
+            .architectures("DistilBertForMaskedLM", "DistilBertModel")
+            .embeddingNames("distilbert.embeddings.word_embeddings.weight", "embeddings.word_embeddings.weight")
+            .headNames("vocab_projector.weight")
+            .hiddenSizeKeys("dim", "hidden_size")
+            .tiedByDefault(true)
+            .headMarkers("vocab_projector.bias", "vocab_transform.weight", "vocab_layer_norm.weight")
+            .build();
 
     public DistilBertArchitecture() {
         super(SPEC, "DistilBERT (model_type distilbert): word embeddings; vocab_projector tied to them");

@@ -2,8 +2,6 @@ package dev.superscope.architectures.gpt2;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * GPT-2 and GPT-2-format checkpoints (OpenAI GPT-2, Cerebras-GPT, DistilGPT2): the token embedding
@@ -11,14 +9,13 @@ import java.util.Set;
  * ({@code tie_word_embeddings} defaults to true; a stored {@code lm_head.weight} is used when present).
  */
 public final class Gpt2Architecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("gpt2",
-            Set.of("gpt2"),
-            Set.of("GPT2LMHeadModel", "GPT2Model"),
-            List.of("transformer.wte.weight", "wte.weight"),
-            List.of("lm_head.weight"),
-            List.of("n_embd", "hidden_size"),
-            List.of("n_embd", "hidden_size"),
-            true);
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("gpt2")
+            .architectures("GPT2LMHeadModel", "GPT2Model")
+            .embeddingNames("transformer.wte.weight", "wte.weight")
+            .headNames("lm_head.weight")
+            .hiddenSizeKeys("n_embd", "hidden_size")
+            .tiedByDefault(true)
+            .build();
 
     public Gpt2Architecture() {
         super(SPEC, "GPT-2 family (model_type gpt2): wte, LM head tied to it",

@@ -28,13 +28,10 @@ public final class Gpt2Forward extends DecoderForward {
 
     private final int width;
     private final int heads;
-    private final int positions;
     private final double eps;
     private final boolean scaleWeights;
     private final boolean scaleByLayer;
     private final UnaryOperator<NDArray> activation;
-    private final NDArray wte;
-    private final NDArray wpe;
     private final NDArray lnfW;
     private final NDArray lnfB;
     private final NDArray head;
@@ -58,31 +55,20 @@ public final class Gpt2Forward extends DecoderForward {
             activation = Activations.of(ConfigValues.stringOr(config, "activation_function", "gelu_new"),
                     config.source());
             String p = weights.has("transformer.wte.weight") ? "transformer." : "";
-            wte = weights.get(weights.firstPresent("token embedding", p + "wte.weight"));
+            NDArray wte = readTokenEmbedding(weights.firstPresent("token embedding", p + "wte.weight"));
             if (wte.getShape().dimension() != 2 || wte.getShape().get(1) != width) {
                 throw new BadInputException(config.source(), "n_embd " + width
                         + " disagrees with wte of shape " + wte.getShape());
             }
-            wpe = weights.get(p + "wpe.weight");
-            positions = (int) wpe.getShape().get(0);
+            readPositionTable(p + "wpe.weight", 0);
             declareLayers(p + "h.", layers, this::block);
             lnfW = weights.get(p + "ln_f.weight", width);
             lnfB = weights.get(p + "ln_f.bias", width);
-            head = lmHead(config, true, wte, "lm_head.weight");
+            head = lmHead(config, true, "lm_head.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    @Override
-    public long vocabSize() {
-        return wte.getShape().get(0);
-    }
-
-    @Override
-    public int maxPositions() {
-        return positions;
     }
 
     /** Block {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
@@ -100,7 +86,7 @@ public final class Gpt2Forward extends DecoderForward {
 
     @Override
     protected NDArray embed(long[] ids) {
-        return Layers.embed(wte, ids).add(Layers.embed(wpe, Layers.positions(ids.length, 0)));
+        return super.embed(ids).add(positionEmbeddings(ids.length));
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.superscope.architectures.gptneox;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * GPT-NeoX checkpoints (Pythia): the input embedding {@code embed_in} (with or without the
@@ -11,14 +9,13 @@ import java.util.Set;
  * ({@code tie_word_embeddings} defaults to false). Pythia pads its 50277 token ids to 50304 rows.
  */
 public final class GptNeoxArchitecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("gpt_neox",
-            Set.of("gpt_neox"),
-            Set.of("GPTNeoXForCausalLM", "GPTNeoXModel"),
-            List.of("gpt_neox.embed_in.weight", "embed_in.weight"),
-            List.of("embed_out.weight"),
-            List.of("hidden_size"),
-            List.of("hidden_size"),
-            false);
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("gpt_neox")
+            .architectures("GPTNeoXForCausalLM", "GPTNeoXModel")
+            .embeddingNames("gpt_neox.embed_in.weight", "embed_in.weight")
+            .headNames("embed_out.weight")
+            .hiddenSizeKeys("hidden_size")
+            .tiedByDefault(false)
+            .build();
 
     public GptNeoxArchitecture() {
         super(SPEC, "GPT-NeoX / Pythia (model_type gpt_neox): embed_in, untied embed_out",

@@ -36,7 +36,6 @@ public final class GptNeoxForward extends DecoderForward {
     private final boolean parallel;
     private final Rotary rotary;
     private final UnaryOperator<NDArray> activation;
-    private final NDArray embed;
     private final NDArray lnfW;
     private final NDArray lnfB;
     private final NDArray head;
@@ -66,20 +65,15 @@ public final class GptNeoxForward extends DecoderForward {
             activation = Activations.of(ConfigValues.stringOr(config, "hidden_act", "gelu"), config.source());
             bias = ConfigValues.boolOr(config, "attention_bias", true);
             String p = weights.has("gpt_neox.embed_in.weight") ? "gpt_neox." : "";
-            embed = weights.get(p + "embed_in.weight");
+            readTokenEmbedding(p + "embed_in.weight");
             declareLayers(p + "layers.", count, this::layer);
             lnfW = weights.get(p + "final_layer_norm.weight", width);
             lnfB = weights.get(p + "final_layer_norm.bias", width);
-            head = lmHead(config, false, embed, "embed_out.weight");
+            head = lmHead(config, false, "embed_out.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    @Override
-    public long vocabSize() {
-        return embed.getShape().get(0);
     }
 
     /** Layer {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
@@ -97,11 +91,6 @@ public final class GptNeoxForward extends DecoderForward {
                 weights.get(b + "mlp.dense_h_to_4h.bias", inner),
                 weights.get(b + "mlp.dense_4h_to_h.weight", width, inner),
                 weights.get(b + "mlp.dense_4h_to_h.bias", width));
-    }
-
-    @Override
-    protected NDArray embed(long[] ids) {
-        return Layers.embed(embed, ids);
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.superscope.architectures.llama;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Llama-style checkpoints: Llama, Qwen2 (Qwen2.5) and Mistral. The token embedding
@@ -12,15 +10,15 @@ import java.util.Set;
  * true in e.g. Qwen2.5 0.5B-3B and SmolLM2).
  */
 public final class LlamaArchitecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("llama",
-            Set.of("llama", "qwen2", "mistral"),
-            Set.of("LlamaForCausalLM", "LlamaModel", "Qwen2ForCausalLM", "Qwen2Model",
-                    "MistralForCausalLM", "MistralModel"),
-            List.of("model.embed_tokens.weight", "embed_tokens.weight"),
-            List.of("lm_head.weight"),
-            List.of("hidden_size"),
-            List.of("hidden_size"),
-            false);
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("llama")
+            .modelTypes("llama", "qwen2", "mistral")
+            .architectures("LlamaForCausalLM", "LlamaModel", "Qwen2ForCausalLM", "Qwen2Model",
+                    "MistralForCausalLM", "MistralModel")
+            .embeddingNames("model.embed_tokens.weight", "embed_tokens.weight")
+            .headNames("lm_head.weight")
+            .hiddenSizeKeys("hidden_size")
+            .tiedByDefault(false)
+            .build();
 
     public LlamaArchitecture() {
         super(SPEC, "Llama, Qwen2 and Mistral (model_type llama, qwen2, mistral): embed_tokens, lm_head",

@@ -40,7 +40,6 @@ public final class LlamaForward extends DecoderForward {
     private final double eps;
     private final Rotary rotary;
     private final UnaryOperator<NDArray> activation;
-    private final NDArray embed;
     private final NDArray finalNorm;
     private final NDArray head;
     private final int width;
@@ -77,10 +76,10 @@ public final class LlamaForward extends DecoderForward {
             mlpBias = !qwen2 && !mistral && ConfigValues.boolOr(config, "mlp_bias", false);
             windows = slidingWindows(config, type, count);
             String p = weights.has("model.embed_tokens.weight") ? "model." : "";
-            embed = weights.get(p + "embed_tokens.weight");
+            readTokenEmbedding(p + "embed_tokens.weight");
             declareLayers(p + "layers.", count, this::layer);
             finalNorm = weights.get(p + "norm.weight", width);
-            head = lmHead(config, false, embed, "lm_head.weight");
+            head = lmHead(config, false, "lm_head.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -136,11 +135,6 @@ public final class LlamaForward extends DecoderForward {
         return windows;
     }
 
-    @Override
-    public long vocabSize() {
-        return embed.getShape().get(0);
-    }
-
     /** Layer {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
     private Layer layer(int i) {
         long q = (long) heads * headDim;
@@ -158,11 +152,6 @@ public final class LlamaForward extends DecoderForward {
                 weights.get(f + "up_proj.weight", inner, width), mlpBias ? weights.get(f + "up_proj.bias", inner) : null,
                 weights.get(f + "down_proj.weight", width, inner), mlpBias ? weights.get(f + "down_proj.bias", width) : null,
                 windows[i]);
-    }
-
-    @Override
-    protected NDArray embed(long[] ids) {
-        return Layers.embed(embed, ids);
     }
 
     @Override

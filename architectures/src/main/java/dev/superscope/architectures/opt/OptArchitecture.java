@@ -2,8 +2,6 @@ package dev.superscope.architectures.opt;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * OPT checkpoints: the token embedding {@code embed_tokens} (under {@code model.decoder.} or
@@ -12,14 +10,14 @@ import java.util.Set;
  * size there.
  */
 public final class OptArchitecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("opt",
-            Set.of("opt"),
-            Set.of("OPTForCausalLM", "OPTModel"),
-            List.of("model.decoder.embed_tokens.weight", "decoder.embed_tokens.weight"),
-            List.of("lm_head.weight"),
-            List.of("hidden_size"),
-            List.of("word_embed_proj_dim", "hidden_size"),
-            true);
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("opt")
+            .architectures("OPTForCausalLM", "OPTModel")
+            .embeddingNames("model.decoder.embed_tokens.weight", "decoder.embed_tokens.weight")
+            .headNames("lm_head.weight")
+            .hiddenSizeKeys("hidden_size")
+            .widthKeys("word_embed_proj_dim", "hidden_size")
+            .tiedByDefault(true)
+            .build();
 
     public OptArchitecture() {
         super(SPEC, "OPT family (model_type opt): embed_tokens, LM head tied to it",

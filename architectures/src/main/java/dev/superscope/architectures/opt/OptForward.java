@@ -35,11 +35,8 @@ public final class OptForward extends DecoderForward {
 
     private final int heads;
     private final int headDim;
-    private final int positions;
     private final boolean layerNormBefore;
     private final UnaryOperator<NDArray> activation;
-    private final NDArray embed;
-    private final NDArray positionTable;
     private final NDArray projectIn;
     private final NDArray projectOut;
     private final NDArray finalW;
@@ -70,30 +67,19 @@ public final class OptForward extends DecoderForward {
             activation = Activations.of(ConfigValues.stringOr(config, "activation_function", "relu"),
                     config.source());
             String p = weights.has("model.decoder.embed_tokens.weight") ? "model.decoder." : "decoder.";
-            embed = weights.get(p + "embed_tokens.weight");
-            positionTable = weights.get(p + "embed_positions.weight");
-            positions = (int) positionTable.getShape().get(0) - POSITION_OFFSET;
+            readTokenEmbedding(p + "embed_tokens.weight");
+            readPositionTable(p + "embed_positions.weight", POSITION_OFFSET);
             projectIn = projDim != width ? weights.get(p + "project_in.weight", width, projDim) : null;
             projectOut = projDim != width ? weights.get(p + "project_out.weight", projDim, width) : null;
             declareLayers(p + "layers.", count, this::layer);
             finalNorm = layerNormBefore && !ConfigValues.boolOr(config, "_remove_final_layer_norm", false);
             finalW = finalNorm && affine ? weights.get(p + "final_layer_norm.weight", width) : null;
             finalB = finalNorm && affine ? weights.get(p + "final_layer_norm.bias", width) : null;
-            head = lmHead(config, true, embed, "lm_head.weight");
+            head = lmHead(config, true, "lm_head.weight");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    @Override
-    public long vocabSize() {
-        return embed.getShape().get(0);
-    }
-
-    @Override
-    public int maxPositions() {
-        return positions;
     }
 
     /** Layer {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
@@ -115,11 +101,11 @@ public final class OptForward extends DecoderForward {
 
     @Override
     protected NDArray embed(long[] ids) {
-        NDArray tokens = Layers.embed(embed, ids);
+        NDArray tokens = super.embed(ids);
         if (projectIn != null) {
             tokens = Layers.linear(tokens, projectIn, null);
         }
-        return tokens.add(Layers.embed(positionTable, Layers.positions(ids.length, POSITION_OFFSET)));
+        return tokens.add(positionEmbeddings(ids.length));
     }
 
     @Override

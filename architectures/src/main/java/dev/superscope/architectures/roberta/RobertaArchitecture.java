@@ -2,8 +2,6 @@ package dev.superscope.architectures.roberta;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * RoBERTa-layout encoders: RoBERTa, XLM-RoBERTa and CamemBERT, which transformers builds from the same
@@ -13,17 +11,17 @@ import java.util.Set;
  * {@code RobertaModel}, no unembedding. No forward pass.
  */
 public final class RobertaArchitecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("roberta",
-            Set.of("roberta", "xlm-roberta", "camembert"),
-            Set.of("RobertaForMaskedLM", "RobertaForCausalLM", "RobertaModel", "XLMRobertaForMaskedLM",
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("roberta")
+            .modelTypes("roberta", "xlm-roberta", "camembert")
+            .architectures("RobertaForMaskedLM", "RobertaForCausalLM", "RobertaModel", "XLMRobertaForMaskedLM",
                     "XLMRobertaForCausalLM", "XLMRobertaModel", "CamembertForMaskedLM", "CamembertForCausalLM",
-                    "CamembertModel"),
-            List.of("roberta.embeddings.word_embeddings.weight", "embeddings.word_embeddings.weight"),
-            List.of("lm_head.decoder.weight"),
-            List.of("hidden_size"),
-            List.of("hidden_size"),
-            true,
-            List.of("lm_head.bias", "lm_head.dense.weight"));
+                    "CamembertModel")
+            .embeddingNames("roberta.embeddings.word_embeddings.weight", "embeddings.word_embeddings.weight")
+            .headNames("lm_head.decoder.weight")
+            .hiddenSizeKeys("hidden_size")
+            .tiedByDefault(true)
+            .headMarkers("lm_head.bias", "lm_head.dense.weight")
+            .build();
 
     public RobertaArchitecture() {
         super(SPEC, "RoBERTa, XLM-R, CamemBERT (model_type roberta, xlm-roberta, camembert): word embeddings; "

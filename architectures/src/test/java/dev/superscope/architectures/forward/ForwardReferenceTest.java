@@ -1,18 +1,23 @@
 package dev.superscope.architectures.forward;
 
+import dev.superscope.plugins.architecture.ForwardFactory;
 import dev.superscope.plugins.architecture.ForwardModel;
+import dev.superscope.plugins.architecture.ForwardSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.superscope.architectures.gpt2.Gpt2Forward;
 import dev.superscope.architectures.gptneox.GptNeoxForward;
 import dev.superscope.architectures.llama.LlamaForward;
 import dev.superscope.architectures.opt.OptForward;
 import dev.superscope.plugins.Checkpoint;
-import org.junit.jupiter.api.Test;
-
 import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every architecture's logits against transformers' float64 logits of the shared fixtures
@@ -21,35 +26,23 @@ import java.util.function.Function;
 class ForwardReferenceTest {
     static final double TOLERANCE = 1e-4;
 
-    @Test
-    void gpt2MatchesTransformers() {
-        check("cerebras-gpt2-tiny", c -> new Gpt2Forward(c.config(), c.tensors(), Forwards.FLOAT64));
+    static Stream<Arguments> passes() {
+        return Stream.of(
+                arguments("gpt2", "cerebras-gpt2-tiny", Forwards.FLOAT64, (ForwardFactory) Gpt2Forward::new),
+                arguments("gpt-neox", "gptneox-tiny", Forwards.FLOAT64, (ForwardFactory) GptNeoxForward::new),
+                arguments("qwen2 with q, k, v biases", "qwen2-tiny", Forwards.FLOAT64,
+                        (ForwardFactory) LlamaForward::new),
+                arguments("llama in bf16, tied", "smollm2-bf16-tiny", Forwards.FLOAT64,
+                        (ForwardFactory) LlamaForward::new),
+                arguments("opt", "opt-tiny", Forwards.FLOAT64, (ForwardFactory) OptForward::new),
+                // float32 is the choice for big models; on these tiny ones it is still far inside 1e-4.
+                arguments("qwen2 in float32", "qwen2-tiny", Forwards.FLOAT32, (ForwardFactory) LlamaForward::new));
     }
 
-    @Test
-    void gptNeoxMatchesTransformers() {
-        check("gptneox-tiny", c -> new GptNeoxForward(c.config(), c.tensors(), Forwards.FLOAT64));
-    }
-
-    @Test
-    void qwen2WithQkvBiasesMatchesTransformers() {
-        check("qwen2-tiny", c -> new LlamaForward(c.config(), c.tensors(), Forwards.FLOAT64));
-    }
-
-    @Test
-    void llamaInBf16TiedMatchesTransformers() {
-        check("smollm2-bf16-tiny", c -> new LlamaForward(c.config(), c.tensors(), Forwards.FLOAT64));
-    }
-
-    @Test
-    void optMatchesTransformers() {
-        check("opt-tiny", c -> new OptForward(c.config(), c.tensors(), Forwards.FLOAT64));
-    }
-
-    @Test
-    void float32StaysCloseToo() {
-        // float32 is the choice for big models; on these tiny ones it is still far inside 1e-4.
-        check("qwen2-tiny", c -> new LlamaForward(c.config(), c.tensors(), Forwards.FLOAT32));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("passes")
+    void matchesTransformers(String pass, String fixture, ForwardSettings settings, ForwardFactory forward) {
+        check(fixture, c -> forward.create(c.config(), c.tensors(), settings));
     }
 
     static double check(String fixture, Function<Checkpoint, ForwardModel> build) {

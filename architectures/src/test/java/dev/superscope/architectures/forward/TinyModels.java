@@ -7,6 +7,7 @@ import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.ModelConfig;
 import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.testing.SeededWeights;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * Tiny models built from seeded random weights, and an independent plain-Java decoder over double arrays
@@ -29,40 +29,26 @@ final class TinyModels {
     static final class Store implements TensorStore {
         private final Map<String, float[]> values = new LinkedHashMap<>();
         private final Map<String, long[]> shapes = new LinkedHashMap<>();
-        private final Random random;
+        private final SeededWeights weights;
 
         Store(long seed) {
-            random = new Random(seed);
+            weights = new SeededWeights(seed);
         }
 
         /** A fresh {@code [rows, cols]} weight, N(0, scale^2), as the reference sees it. */
         double[][] matrix(String name, int rows, int cols, double scale) {
-            float[] v = new float[rows * cols];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (random.nextGaussian() * scale);
-            }
+            float[] v = weights.draw(rows * cols, 0, scale);
             values.put(name, v);
             shapes.put(name, new long[] {rows, cols});
-            double[][] m = new double[rows][cols];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    m[r][c] = v[r * cols + c];
-                }
-            }
-            return m;
+            return SeededWeights.rows(v, rows, cols);
         }
 
         /** A fresh vector {@code offset + N(0, scale^2)}. */
         double[] vector(String name, int n, double offset, double scale) {
-            float[] v = new float[n];
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = (float) (offset + random.nextGaussian() * scale);
-                d[i] = v[i];
-            }
+            float[] v = weights.draw(n, offset, scale);
             values.put(name, v);
             shapes.put(name, new long[] {n});
-            return d;
+            return SeededWeights.doubles(v);
         }
 
         @Override

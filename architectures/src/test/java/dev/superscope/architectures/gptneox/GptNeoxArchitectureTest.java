@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.superscope.checkpoints.CheckpointOpener;
-import dev.superscope.architectures.FixtureModels;
-import dev.superscope.architectures.FixtureModels.Expected;
 import dev.superscope.testing.TestModels;
 import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.testing.Fixtures;
@@ -25,15 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GptNeoxArchitectureTest {
-    @Test
-    void untiedPythiaArchitecture() {
-        LoadedModel m = FixtureModels.load("gptneox-tiny");
-        FixtureModels.check(new Expected("gpt_neox", "GPTNeoXForCausalLM", 11, 16, false, "gpt_neox.embed_in.weight",
-                "embed_out.weight", 16, OptionalInt.empty(), 0.0744221895, 0.0177960524), m);
-        assertEquals(List.of(), m.warnings());
-        m.checkpoint().close();
-    }
-
     @Test
     void pythiaPadsTheRealTokenizersIdsToMoreRows(@TempDir Path dir) throws IOException {
         // Pythia's shape: the GPT-NeoX-20B tokenizer (50277 ids) and 50304-row matrices.

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.superscope.checkpoints.CheckpointOpener;
 import dev.superscope.checkpoints.ShardedTensorStore;
 import dev.superscope.architectures.FixtureModels;
-import dev.superscope.architectures.FixtureModels.Expected;
 import dev.superscope.testing.TestModels;
 import dev.superscope.testing.Fixtures;
 import dev.superscope.plugins.BadInputException;
@@ -27,30 +26,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LlamaArchitectureTest {
-    @Test
-    void untiedQwen2() {
-        LoadedModel m = FixtureModels.load("qwen2-tiny");
-        FixtureModels.check(new Expected("llama", "Qwen2ForCausalLM", 12, 8, false, "model.embed_tokens.weight",
-                "lm_head.weight", 8, OptionalInt.empty(), 0.0549770966, 0.0139176284), m);
-        assertEquals(List.of(), m.warnings());
-        m.checkpoint().close();
-    }
+    // The matrices of the qwen2, smollm2 and sharded llama fixtures are checked in FixtureMatricesTest.
 
     @Test
-    void tiedBf16SmolLm2() {
+    void theTiedBf16HeadIsTheEmbeddingItself() {
         LoadedModel m = FixtureModels.load("smollm2-bf16-tiny");
-        FixtureModels.check(new Expected("llama", "LlamaForCausalLM", 12, 8, true, "model.embed_tokens.weight",
-                "model.embed_tokens.weight", 8, OptionalInt.empty(), 0.185056082, 0.0614537642), m);
         assertEquals(DType.BF16, m.unembedding().dtype());
         assertSame(m.embedding(), m.unembedding());
         m.checkpoint().close();
     }
 
     @Test
-    void shardedLlama() {
+    void aShardedCheckpointIsReadThroughItsIndex() {
         LoadedModel m = FixtureModels.load("llama-sharded");
-        FixtureModels.check(new Expected("llama", "LlamaForCausalLM", 11, 8, false, "model.embed_tokens.weight",
-                "lm_head.weight", 8, OptionalInt.empty(), 1.02842452, 0.255859116), m);
         assertTrue(m.checkpoint().tensors() instanceof ShardedTensorStore);
         assertTrue(m.unembedding().name().equals("lm_head.weight"));
         m.checkpoint().close();

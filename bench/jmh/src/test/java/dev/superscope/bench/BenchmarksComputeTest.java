@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.superscope.analyzers.scan.RowScan;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.Matrix;
+import dev.superscope.testing.SeededWeights;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -173,15 +174,7 @@ class BenchmarksComputeTest {
     /** The head as float64 values (exact: F32 widens without loss). */
     private static double[][] values(Matrix matrix) {
         int n = Math.toIntExact(matrix.rows());
-        int m = matrix.cols();
-        float[] flat = matrix.rowsAsFloats(0, n);
-        double[][] out = new double[n][m];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                out[i][j] = flat[i * m + j];
-            }
-        }
-        return out;
+        return SeededWeights.rows(matrix.rowsAsFloats(0, n), n, matrix.cols());
     }
 
     private static double column(double[][] w, int j) {

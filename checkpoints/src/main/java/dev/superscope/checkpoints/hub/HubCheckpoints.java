@@ -5,9 +5,8 @@ import dev.superscope.checkpoints.ShardedTensorStore;
 import dev.superscope.checkpoints.TokenizerFiles;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Checkpoint;
-import dev.superscope.plugins.Matrix;
+import dev.superscope.plugins.ForwardingTensorStore;
 import dev.superscope.plugins.SuperscopeException;
-import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -297,41 +296,18 @@ public final class HubCheckpoints {
     }
 
     /** A store that also closes the client it fetches with. */
-    private record ClosingStore(TensorStore inner, HubClient client) implements TensorStore {
-        @Override
-        public List<TensorInfo> tensors() {
-            return inner.tensors();
-        }
+    private static final class ClosingStore extends ForwardingTensorStore {
+        private final HubClient client;
 
-        @Override
-        public Optional<TensorInfo> find(String name) {
-            return inner.find(name);
-        }
-
-        @Override
-        public boolean contains(String name) {
-            return inner.contains(name);
-        }
-
-        @Override
-        public Matrix matrix(String name) {
-            return inner.matrix(name);
-        }
-
-        @Override
-        public Matrix view(String name) {
-            return inner.view(name);
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
+        ClosingStore(TensorStore inner, HubClient client) {
+            super(inner);
+            this.client = client;
         }
 
         @Override
         public void close() {
             try {
-                inner.close();
+                super.close();
             } finally {
                 client.close();
             }

@@ -5,15 +5,9 @@ import dev.superscope.checkpoints.safetensors.SafetensorsStore;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
-import dev.superscope.plugins.TensorStore;
 import dev.superscope.plugins.io.TerminalText;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The tensors of a {@code .safetensors} file on the hub, read without downloading the file: opening it
@@ -21,19 +15,12 @@ import java.util.Optional;
  * {@link TensorCache}); {@link #matrix} fetches just that tensor's bytes into the cache and maps them
  * from there. {@link #tensors} and {@link #find} need only the header.
  */
-final class RemoteSafetensorsStore implements TensorStore {
-    private final RemoteFile file;
-    private final RemoteAccess access;
+final class RemoteSafetensorsStore extends RemoteTensorStore {
     private final SafetensorsHeader header;
-    private final List<TensorInfo> tensors;
-    private final Map<String, SafetensorsStore> fetched = new LinkedHashMap<>();
-    private boolean closed;
 
     private RemoteSafetensorsStore(RemoteFile file, RemoteAccess access, SafetensorsHeader header) {
-        this.file = file;
-        this.access = access;
+        super(file, access, header.entries().stream().map(e -> e.toTensorInfo(file.toString())).toList());
         this.header = header;
-        this.tensors = header.entries().stream().map(e -> e.toTensorInfo(file.toString())).toList();
     }
 
     /**
@@ -83,36 +70,17 @@ final class RemoteSafetensorsStore implements TensorStore {
                 head.fileSize() - SafetensorsHeader.PREFIX_BYTES - n, label);
     }
 
-    /** The remote file. */
-    RemoteFile file() {
-        return file;
-    }
-
-    @Override
-    public List<TensorInfo> tensors() {
-        return tensors;
-    }
-
-    @Override
-    public Optional<TensorInfo> find(String name) {
-        return header.entry(name).map(e -> e.toTensorInfo(file.toString()));
-    }
-
     /**
      * A row-block view of the tensor: its bytes are fetched into the cache (once; later runs read the
      * cache) the first time rows are read, and mapped from there.
      */
     @Override
     public synchronized Matrix matrix(String name) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-        SafetensorsHeader.Entry entry = header.entry(name).orElseThrow(() -> new BadInputException(
-                Path.of(file.toString()), "no tensor named \"" + name + "\" among its " + header.size() + " tensors"));
+        SafetensorsHeader.Entry entry = openEntry(name);
         long[] shape = entry.shape();
         if (shape.length != 2 || !entry.dtype().isDecodable() || shape[1] > Integer.MAX_VALUE) {
             // Refused before anything is downloaded.
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+            throw new BadInputException(label(), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
                     + entry.dtype() + Arrays.toString(shape) + "; a matrix needs 2 dimensions and a float dtype");
         }
         return new FetchOnReadMatrix(name, entry.dtype(), shape[0], (int) shape[1], () -> local(entry).matrix(name));
@@ -125,48 +93,29 @@ final class RemoteSafetensorsStore implements TensorStore {
      */
     @Override
     public synchronized Matrix view(String name) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-        SafetensorsHeader.Entry entry = header.entry(name).orElseThrow(() -> new BadInputException(
-                Path.of(file.toString()), "no tensor named \"" + name + "\" among its " + header.size() + " tensors"));
+        SafetensorsHeader.Entry entry = openEntry(name);
         if (entry.shape().length == 2) {
             return matrix(name);
         }
         TensorInfo info = entry.toTensorInfo(file.toString());
         if (info.rank() == 0 || !entry.dtype().isDecodable() || info.viewCols() < 0
                 || info.viewCols() > Integer.MAX_VALUE) {
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+            throw new BadInputException(label(), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
                     + entry.dtype() + info.shapeString() + "; rows need at least 1 dimension and a float dtype");
         }
         return new FetchOnReadMatrix(name, entry.dtype(), info.viewRows(), (int) info.viewCols(),
                 () -> local(entry).view(name));
     }
 
-    private synchronized SafetensorsStore local(SafetensorsHeader.Entry entry) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-        SafetensorsStore local = fetched.get(entry.name());
-        if (local == null) {
-            Path cached = access.cache().tensor(file, entry, header.absoluteOffset(entry), access.client(),
-                    access.listener());
-            local = SafetensorsStore.open(cached);
-            fetched.put(entry.name(), local);
-        }
-        return local;
+    /** The header's entry for {@code name}, while the store is open. */
+    private SafetensorsHeader.Entry openEntry(String name) {
+        checkOpen();
+        return header.entry(name).orElseThrow(() -> new BadInputException(label(),
+                "no tensor named \"" + name + "\" among its " + header.size() + " tensors"));
     }
 
-    @Override
-    public String describe() {
-        return file.toString();
-    }
-
-    @Override
-    public synchronized void close() {
-        closed = true;
-        List<SafetensorsStore> open = new ArrayList<>(fetched.values());
-        fetched.clear();
-        open.forEach(SafetensorsStore::close);
+    private SafetensorsStore local(SafetensorsHeader.Entry entry) {
+        return fetched(entry.name(), () -> access.cache().tensor(file, entry, header.absoluteOffset(entry),
+                access.client(), access.listener()));
     }
 }

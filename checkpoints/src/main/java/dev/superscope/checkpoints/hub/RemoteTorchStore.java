@@ -7,14 +7,8 @@ import dev.superscope.checkpoints.torch.TorchZipIndex;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
-import dev.superscope.plugins.TensorStore;
 import dev.superscope.plugins.io.TerminalText;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The tensors of a PyTorch {@code torch.save} zip ({@code pytorch_model.bin}) on the hub, read without
@@ -29,17 +23,12 @@ import java.util.Optional;
  * file, always row-major: a contiguous tensor's bytes are written as they arrive (and resume after an
  * interruption); a strided one's span is downloaded first and gathered into row-major order.
  */
-final class RemoteTorchStore implements TensorStore {
-    private final RemoteFile file;
-    private final RemoteAccess access;
+final class RemoteTorchStore extends RemoteTensorStore {
     private final CachedRangeSource source;
     private final TorchZipIndex index;
-    private final Map<String, SafetensorsStore> fetched = new LinkedHashMap<>();
-    private boolean closed;
 
     private RemoteTorchStore(RemoteFile file, RemoteAccess access, CachedRangeSource source, TorchZipIndex index) {
-        this.file = file;
-        this.access = access;
+        super(file, access, index.tensors());
         this.source = source;
         this.index = index;
     }
@@ -60,16 +49,6 @@ final class RemoteTorchStore implements TensorStore {
         }
         source.persist(); // only once the index passed every check
         return new RemoteTorchStore(file, access, source, index);
-    }
-
-    @Override
-    public List<TensorInfo> tensors() {
-        return index.tensors();
-    }
-
-    @Override
-    public Optional<TensorInfo> find(String name) {
-        return index.find(name);
     }
 
     /**
@@ -94,7 +73,7 @@ final class RemoteTorchStore implements TensorStore {
     @Override
     public synchronized Matrix view(String name) {
         checkOpen();
-        TensorInfo info = index.find(name).orElseThrow(() -> new BadInputException(Path.of(file.toString()),
+        TensorInfo info = index.find(name).orElseThrow(() -> new BadInputException(label(),
                 "no tensor named \"" + TerminalText.safe(name, 200) + "\""));
         if (info.rank() == 2) {
             return matrix(name);
@@ -102,7 +81,7 @@ final class RemoteTorchStore implements TensorStore {
         TensorLayout layout = index.layout(name).orElseThrow();
         if (info.rank() == 0 || !info.dtype().isDecodable() || !layout.isContiguous() || info.viewCols() < 0
                 || info.viewCols() > Integer.MAX_VALUE) {
-            throw new BadInputException(Path.of(file.toString()), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
+            throw new BadInputException(label(), "tensor \"" + TerminalText.safe(name, 200) + "\" is "
                     + info.dtype() + info.shapeString() + (layout.isContiguous() ? "" : ", strided")
                     + "; rows need at least 1 dimension, a float dtype and, beyond 2 dimensions, contiguous storage");
         }
@@ -110,31 +89,27 @@ final class RemoteTorchStore implements TensorStore {
                 () -> local(layout).view(name));
     }
 
-    private synchronized SafetensorsStore local(TensorLayout layout) {
-        checkOpen();
+    private SafetensorsStore local(TensorLayout layout) {
+        return fetched(layout.name(), () -> download(layout));
+    }
+
+    /** Downloads the tensor into the cache, gathered into row-major order when it is strided. */
+    private Path download(TensorLayout layout) {
         String name = layout.name();
-        SafetensorsStore local = fetched.get(name);
-        if (local == null) {
-            long bytes = layout.elementCount() * layout.dtype().byteSize();
-            SafetensorsHeader.Entry entry = new SafetensorsHeader.Entry(name, layout.dtype(), layout.shape(), 0, bytes);
-            Path cached;
-            if (layout.isContiguous()) {
-                cached = access.cache().tensor(file, entry, () -> span(name).tensorStart(), access.client(),
-                        access.listener());
-            } else {
-                long[] extent = new long[2];
-                cached = access.cache().gathered(file, entry, () -> {
-                    TorchZipIndex.Span s = span(name);
-                    extent[0] = s.tensorStart();
-                    extent[1] = s.tensorEnd();
-                    return extent.clone();
-                }, (channel, path) -> TorchZipIndex.matrix(layout, channel, path, 0, extent[1] - extent[0]),
-                        access.client(), access.listener());
-            }
-            local = SafetensorsStore.open(cached);
-            fetched.put(name, local);
+        long bytes = layout.elementCount() * layout.dtype().byteSize();
+        SafetensorsHeader.Entry entry = new SafetensorsHeader.Entry(name, layout.dtype(), layout.shape(), 0, bytes);
+        if (layout.isContiguous()) {
+            return access.cache().tensor(file, entry, () -> span(name).tensorStart(), access.client(),
+                    access.listener());
         }
-        return local;
+        long[] extent = new long[2];
+        return access.cache().gathered(file, entry, () -> {
+            TorchZipIndex.Span s = span(name);
+            extent[0] = s.tensorStart();
+            extent[1] = s.tensorEnd();
+            return extent.clone();
+        }, (channel, path) -> TorchZipIndex.matrix(layout, channel, path, 0, extent[1] - extent[0]),
+                access.client(), access.listener());
     }
 
     /** Where the tensor lies remotely; its storage's local header is fetched (and kept) the first time. */
@@ -142,24 +117,5 @@ final class RemoteTorchStore implements TensorStore {
         TorchZipIndex.Span span = index.storage(name);
         source.persist();
         return span;
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-    }
-
-    @Override
-    public String describe() {
-        return file.toString();
-    }
-
-    @Override
-    public synchronized void close() {
-        closed = true;
-        List<SafetensorsStore> open = new ArrayList<>(fetched.values());
-        fetched.clear();
-        open.forEach(SafetensorsStore::close);
     }
 }

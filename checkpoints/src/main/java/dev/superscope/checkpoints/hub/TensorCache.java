@@ -3,6 +3,7 @@ package dev.superscope.checkpoints.hub;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.superscope.checkpoints.safetensors.SafetensorsHeader;
+import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
@@ -396,18 +397,7 @@ public final class TensorCache {
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         try (JsonGenerator g = new JsonFactory().createGenerator(json)) {
             g.writeStartObject();
-            g.writeObjectFieldStart(entry.name());
-            g.writeStringField("dtype", entry.dtype().name());
-            g.writeArrayFieldStart("shape");
-            for (long d : entry.shape()) {
-                g.writeNumber(d);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("data_offsets");
-            g.writeNumber(0);
-            g.writeNumber(entry.byteLength());
-            g.writeEndArray();
-            g.writeEndObject();
+            SafetensorsWriter.writeEntry(g, entry.name(), entry.dtype(), entry.shape(), 0, entry.byteLength());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);

@@ -2,11 +2,11 @@ package dev.superscope.checkpoints.safetensors;
 
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.DType;
+import dev.superscope.plugins.IndexedTensorStore;
 import dev.superscope.plugins.Matrices;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
 import dev.superscope.plugins.TensorNames;
-import dev.superscope.plugins.TensorStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -27,18 +25,17 @@ import java.util.stream.Collectors;
  * channel open; nothing is mapped until a caller reads rows of a {@link #matrix}, and then only the
  * block asked for, so tensors larger than 2 GiB are fine.
  */
-public final class SafetensorsStore implements TensorStore {
+public final class SafetensorsStore extends IndexedTensorStore {
     private final Path file;
     private final FileChannel channel;
     private final SafetensorsHeader header;
-    private final List<TensorInfo> tensors;
     private volatile boolean closed;
 
     private SafetensorsStore(Path file, FileChannel channel, SafetensorsHeader header) {
+        super(header.entries().stream().map(e -> e.toTensorInfo(file.toString())).toList());
         this.file = file;
         this.channel = channel;
         this.header = header;
-        this.tensors = header.entries().stream().map(e -> e.toTensorInfo(file.toString())).toList();
     }
 
     /**
@@ -87,16 +84,6 @@ public final class SafetensorsStore implements TensorStore {
         return file;
     }
 
-    @Override
-    public List<TensorInfo> tensors() {
-        return tensors;
-    }
-
-    @Override
-    public Optional<TensorInfo> find(String name) {
-        return header.entry(name).map(e -> e.toTensorInfo(file.toString()));
-    }
-
     /**
      * A row-block view of the 2-D tensor {@code name}: each block is mapped from the file when read.
      *
@@ -104,10 +91,7 @@ public final class SafetensorsStore implements TensorStore {
      */
     @Override
     public Matrix matrix(String name) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-        SafetensorsHeader.Entry e = entryOrThrow(name);
+        SafetensorsHeader.Entry e = openEntry(name);
         String tensor = "tensor " + SafetensorsHeader.quote(name);
         long[] shape = e.shape();
         if (shape.length != 2) {
@@ -136,10 +120,7 @@ public final class SafetensorsStore implements TensorStore {
      */
     @Override
     public Matrix view(String name) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-        SafetensorsHeader.Entry e = entryOrThrow(name);
+        SafetensorsHeader.Entry e = openEntry(name);
         String tensor = "tensor " + SafetensorsHeader.quote(name);
         long[] shape = e.shape();
         if (shape.length == 2) {
@@ -168,10 +149,7 @@ public final class SafetensorsStore implements TensorStore {
      * @throws BadInputException when the tensor is absent or larger than one mapping (2 GiB)
      */
     public ByteBuffer bytes(String name) {
-        if (closed) {
-            throw new IllegalStateException(file + " is closed");
-        }
-        SafetensorsHeader.Entry e = entryOrThrow(name);
+        SafetensorsHeader.Entry e = openEntry(name);
         if (e.byteLength() > Integer.MAX_VALUE - 8) {
             throw new BadInputException(file, "tensor " + SafetensorsHeader.quote(name) + " holds "
                     + e.byteLength() + " bytes, too many to map at once; read it as a matrix in row blocks");
@@ -199,10 +177,14 @@ public final class SafetensorsStore implements TensorStore {
 
     @Override
     public String toString() {
-        return "SafetensorsStore[" + file + ", " + tensors.size() + " tensors]";
+        return "SafetensorsStore[" + file + ", " + tensors().size() + " tensors]";
     }
 
-    private SafetensorsHeader.Entry entryOrThrow(String name) {
+    /** The header's entry for {@code name}, while the file is open. */
+    private SafetensorsHeader.Entry openEntry(String name) {
+        if (closed) {
+            throw new IllegalStateException(file + " is closed");
+        }
         return header.entry(name).orElseThrow(() -> new BadInputException(file, TensorNames.absent(name, this)));
     }
 

@@ -228,18 +228,7 @@ public final class SafetensorsWriter {
                 json.writeEndObject();
             }
             for (Placed p : layout) {
-                json.writeObjectFieldStart(p.tensor().name());
-                json.writeStringField("dtype", p.tensor().dtype().name());
-                json.writeArrayFieldStart("shape");
-                for (long d : p.tensor().shape()) {
-                    json.writeNumber(d);
-                }
-                json.writeEndArray();
-                json.writeArrayFieldStart("data_offsets");
-                json.writeNumber(p.begin());
-                json.writeNumber(p.end());
-                json.writeEndArray();
-                json.writeEndObject();
+                writeEntry(json, p.tensor().name(), p.tensor().dtype(), p.tensor().shape(), p.begin(), p.end());
             }
             json.writeEndObject();
         } catch (IOException e) {
@@ -253,6 +242,27 @@ public final class SafetensorsWriter {
             throw new IllegalStateException("header of " + bytes.size() + " bytes exceeds the format's limit");
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Writes one tensor's header entry, {@code "name": {"dtype": ..., "shape": [...], "data_offsets": [begin,
+     * end]}}, as every safetensors header written here holds it: whole files, and the one-tensor files the
+     * hub's tensor cache keeps.
+     */
+    public static void writeEntry(JsonGenerator json, String name, DType dtype, long[] shape, long begin, long end)
+            throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeStringField("dtype", dtype.name());
+        json.writeArrayFieldStart("shape");
+        for (long d : shape) {
+            json.writeNumber(d);
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("data_offsets");
+        json.writeNumber(begin);
+        json.writeNumber(end);
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     private SafetensorsWriter add(Pending p) {

@@ -2,6 +2,7 @@ package dev.superscope.checkpoints.torch;
 
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.DType;
+import dev.superscope.plugins.IndexedTensorStore;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.RowDecoder;
 import dev.superscope.plugins.TensorInfo;
@@ -12,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * a strided one block by block. Files in the legacy pre-1.6 format, bare pickles and anything else are
  * refused with a one-line reason.
  */
-public final class TorchZipStore implements TensorStore {
+public final class TorchZipStore extends IndexedTensorStore {
 
     /** Largest {@code data.pkl} read; real state dicts need well under a megabyte. */
     public static final long MAX_PICKLE_BYTES = TorchZipIndex.MAX_PICKLE_BYTES;
@@ -45,6 +45,7 @@ public final class TorchZipStore implements TensorStore {
     }
 
     private TorchZipStore(Path file, FileChannel channel, TorchZipIndex index) {
+        super(index.tensors());
         this.file = file;
         this.channel = channel;
         this.index = index;
@@ -82,16 +83,6 @@ public final class TorchZipStore implements TensorStore {
             closeQuietly(channel);
             throw e;
         }
-    }
-
-    @Override
-    public List<TensorInfo> tensors() {
-        return index.tensors();
-    }
-
-    @Override
-    public Optional<TensorInfo> find(String name) {
-        return index.find(name);
     }
 
     /** How the tensor {@code name} lies in its storage (strides, offset, storage key). */

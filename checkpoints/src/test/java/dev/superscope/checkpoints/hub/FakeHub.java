@@ -3,6 +3,7 @@ package dev.superscope.checkpoints.hub;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
@@ -35,48 +36,30 @@ import java.util.regex.Pattern;
  * request is logged with its Range and Authorization header, and body bytes are counted.
  */
 final class FakeHub implements AutoCloseable {
+    /** config.json of the GPT-2 most hub tests serve: a 4096 x 64 token embedding, tied as the head. */
+    static final String GPT2_CONFIG = "{\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"],"
+            + " \"n_embd\": 64, \"vocab_size\": 4096}";
+    /** The name of a GPT-2's token embedding, which is also its head. */
+    static final String GPT2_HEAD = "transformer.wte.weight";
+
     /**
      * One request as the server saw it. It is recorded before its response starts, and its body bytes are
-     * counted before each write, so a client that has received a response (or a byte) never finishes
-     * before the server has counted it: tests can read the counts as soon as the client returns.
+     * counted ({@code sent}) before each write, so a client that has received a response (or a byte) never
+     * finishes before the server has counted it: tests can read the counts as soon as the client returns.
      */
-    static final class Request {
-        private final String server;
-        private final String path;
-        private final String range;
-        private final String authorization;
-        private final AtomicLong bodyBytes = new AtomicLong();
-
+    record Request(String server, String path, String range, String authorization, AtomicLong sent) {
         Request(String server, String path, String range, String authorization) {
-            this.server = server;
-            this.path = path;
-            this.range = range;
-            this.authorization = authorization;
+            this(server, path, range, authorization, new AtomicLong());
         }
 
-        String server() {
-            return server;
-        }
-
-        String path() {
-            return path;
-        }
-
-        String range() {
-            return range;
-        }
-
-        String authorization() {
-            return authorization;
-        }
-
+        /** The body bytes sent so far. */
         long bodyBytes() {
-            return bodyBytes.get();
+            return sent.get();
         }
 
         @Override
         public String toString() {
-            return server + " " + path + (range == null ? "" : " " + range) + " " + bodyBytes.get() + " bytes";
+            return server + " " + path + (range == null ? "" : " " + range) + " " + sent.get() + " bytes";
         }
     }
 
@@ -138,10 +121,18 @@ final class FakeHub implements AutoCloseable {
         }
     }
 
-    FakeHub() throws IOException {
+    /**
+     * Starts the hub and its CDN on loopback ports; a test holds one in an {@code @AutoClose} field, so
+     * each test has its own, stopped after it.
+     */
+    FakeHub() {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        hub = HttpServer.create(any, 0);
-        cdn = HttpServer.create(any, 0);
+        try {
+            hub = HttpServer.create(any, 0);
+            cdn = HttpServer.create(any, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the fake hub: " + e.getMessage(), e);
+        }
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
         // A stalled answer must not stop the others: one thread per exchange.
@@ -192,6 +183,25 @@ final class FakeHub implements AutoCloseable {
         return requests.stream().filter(q -> q.path().endsWith(fileSuffix)).mapToLong(Request::bodyBytes).sum();
     }
 
+    /**
+     * The repository {@code name} when it exists and {@code auth} may read it; otherwise answers 404 or 401
+     * as the hub does (in JSON from the API, in plain text to a download) and returns null.
+     */
+    private Repo readableRepo(HttpExchange ex, String name, String auth, boolean json) throws IOException {
+        Repo repo = repos.get(name);
+        if (repo == null) {
+            String error = "Repository not found";
+            send(ex, 404, "RepoNotFound", json ? "{\"error\":\"" + error + "\"}" : error, auth, "hub");
+            return null;
+        }
+        if (!authorized(repo, auth)) {
+            String error = "Access to model is restricted";
+            send(ex, 401, null, json ? "{\"error\":\"" + error + "\"}" : error, auth, "hub");
+            return null;
+        }
+        return repo;
+    }
+
     private void hub(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
         String auth = ex.getRequestHeaders().getFirst("Authorization");
@@ -201,13 +211,8 @@ final class FakeHub implements AutoCloseable {
                 int at = rest.indexOf("/revision/");
                 String repoName = rest.substring(0, at);
                 String rev = java.net.URLDecoder.decode(rest.substring(at + "/revision/".length()), StandardCharsets.UTF_8);
-                Repo repo = repos.get(repoName);
+                Repo repo = readableRepo(ex, repoName, auth, true);
                 if (repo == null) {
-                    send(ex, 404, "RepoNotFound", "{\"error\":\"Repository not found\"}", auth, "hub");
-                    return;
-                }
-                if (!authorized(repo, auth)) {
-                    send(ex, 401, null, "{\"error\":\"Access to model is restricted\"}", auth, "hub");
                     return;
                 }
                 String commit = repo.refs.getOrDefault(rev, rev.equals(repo.commit) ? repo.commit : null);
@@ -232,13 +237,8 @@ final class FakeHub implements AutoCloseable {
                 return;
             }
             String repoName = parts[0] + "/" + parts[1];
-            Repo repo = repos.get(repoName);
+            Repo repo = readableRepo(ex, repoName, auth, false);
             if (repo == null) {
-                send(ex, 404, "RepoNotFound", "Repository not found", auth, "hub");
-                return;
-            }
-            if (!authorized(repo, auth)) {
-                send(ex, 401, null, "Access to model is restricted", auth, "hub");
                 return;
             }
             String file = java.net.URLDecoder.decode(parts[4], StandardCharsets.UTF_8);
@@ -365,7 +365,7 @@ final class FakeHub implements AutoCloseable {
 
     /** Counts body bytes before they are written, so the client cannot hold a byte not yet counted. */
     private void count(Request request, long bytes) {
-        request.bodyBytes.addAndGet(bytes);
+        request.sent().addAndGet(bytes);
         bytesServed.addAndGet(bytes);
     }
 

@@ -1,5 +1,6 @@
 package dev.superscope.checkpoints.hub;
 
+import static dev.superscope.checkpoints.hub.FakeHub.GPT2_HEAD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,8 +20,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,16 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HubCacheIntegrityTest {
     private static final String CONFIG = "{\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"],"
             + " \"n_embd\": 8, \"vocab_size\": 16}";
-    private static final String HEAD = "transformer.wte.weight";
 
     @TempDir
     Path tmp;
-    private FakeHub hub;
+    @AutoClose
+    private final FakeHub hub = new FakeHub();
     private Path src;
 
     @BeforeEach
     void start() throws IOException {
-        hub = new FakeHub();
         src = Files.createDirectories(tmp.resolve("src/m"));
         Files.writeString(src.resolve("config.json"), CONFIG);
         Files.writeString(src.resolve("merges.txt"), "#version: 0.2\nh e\n");
@@ -54,14 +54,9 @@ class HubCacheIntegrityTest {
         }
         Files.writeString(src.resolve("tokenizer.json"), vocab.append("}}, \"added_tokens\": []}").toString());
         assertTrue(Files.size(src.resolve("tokenizer.json")) >= FakeHub.LFS_THRESHOLD);
-        new SafetensorsWriter().floats(HEAD, DType.F32, new long[] {16, 8}, new float[16 * 8])
+        new SafetensorsWriter().floats(GPT2_HEAD, DType.F32, new long[] {16, 8}, new float[16 * 8])
                 .write(src.resolve("model.safetensors"));
         hub.add("org/m", src);
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
     }
 
     private Checkpoint open(HubSettings s) {
@@ -218,7 +213,7 @@ class HubCacheIntegrityTest {
         Path dir = Files.createDirectories(tmp.resolve("src/bin"));
         Files.writeString(dir.resolve("config.json"), CONFIG);
         new TorchBinWriter("archive").storage("0", new float[16 * 8])
-                .tensor(HEAD, "0", 0, new long[] {16, 8}, new long[] {8, 1}).write(dir.resolve("pytorch_model.bin"));
+                .tensor(GPT2_HEAD, "0", 0, new long[] {16, 8}, new long[] {8, 1}).write(dir.resolve("pytorch_model.bin"));
         hub.add("org/bin", dir);
         HubId id = HubId.parse("org/bin").orElseThrow();
         try (Checkpoint c = HubCheckpoints.open(id, "org/bin", settings(), DownloadListener.NONE)) {

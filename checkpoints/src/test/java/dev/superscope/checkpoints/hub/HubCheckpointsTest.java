@@ -1,5 +1,7 @@
 package dev.superscope.checkpoints.hub;
 
+import static dev.superscope.checkpoints.hub.FakeHub.GPT2_CONFIG;
+import static dev.superscope.checkpoints.hub.FakeHub.GPT2_HEAD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +17,7 @@ import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.TensorInfo;
+import dev.superscope.testing.TestModels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,31 +26,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The hub path end to end against {@link FakeHub} on 127.0.0.1: ranged reads, caches, errors. */
 class HubCheckpointsTest {
-    private static final String CONFIG = "{\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"],"
-            + " \"n_embd\": 64, \"vocab_size\": 4096}";
-    private static final String HEAD = "transformer.wte.weight";
 
     @TempDir
     Path tmp;
-    private FakeHub hub;
-
-    @BeforeEach
-    void start() throws IOException {
-        hub = new FakeHub();
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
+    @AutoClose
+    private final FakeHub hub = new FakeHub();
 
     private HubSettings settings(String token) {
         return hub.settings(tmp, token);
@@ -56,10 +45,10 @@ class HubCheckpointsTest {
     /** A gpt2-shaped checkpoint: a 4096 x 64 F32 head (1 MiB) beside 19 MiB of other weights. */
     private Path bigSingleFile(String name) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src").resolve(name));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\n");
         new SafetensorsWriter()
-                .floats(HEAD, DType.F32, new long[]{4096, 64}, values(4096 * 64, 1))
+                .floats(GPT2_HEAD, DType.F32, new long[]{4096, 64}, TestModels.gaussianValues(4096 * 64, 1))
                 .tensor("transformer.h.0.mlp.c_fc.weight", DType.F32, new long[]{19 * 256, 1024},
                         (first, count, block) -> {
                             while (block.hasRemaining()) {
@@ -70,14 +59,6 @@ class HubCheckpointsTest {
         return dir;
     }
 
-    private static float[] values(int n, long seed) {
-        Random r = new Random(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextGaussian();
-        }
-        return v;
-    }
 
     private static float[] allRows(Matrix m) {
         return m.rowsAsFloats(0, (int) m.rows());
@@ -89,10 +70,10 @@ class HubCheckpointsTest {
         FakeHub.Repo repo = hub.add("org/m", src);
         HubSettings s = settings(null);
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s, DownloadListener.NONE)) {
-            assertEquals(List.of("transformer.h.0.mlp.c_fc.weight", HEAD),
+            assertEquals(List.of("transformer.h.0.mlp.c_fc.weight", GPT2_HEAD),
                     c.tensors().tensors().stream().map(TensorInfo::name).toList());
             long beforeMatrix = hub.bytesServed.get();
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
             long headBytes = 4096L * 64 * 4;
             assertEquals(headBytes, hub.bytesServed.get() - beforeMatrix, "only the head's bytes for the matrix");
             assertEquals("gpt2", c.config().modelType());
@@ -112,17 +93,17 @@ class HubCheckpointsTest {
         Path config = repoDir.resolve("snapshots").resolve(repo.commit).resolve("config.json");
         assertTrue(Files.isSymbolicLink(config));
         assertFalse(Files.readSymbolicLink(config).isAbsolute());
-        assertEquals(CONFIG, Files.readString(config));
+        assertEquals(GPT2_CONFIG, Files.readString(config));
         // The tensor cache holds a valid one-tensor safetensors file.
         Path cached = new TensorCache(tmp.resolve("ss")).tensorPath(new RemoteFile(HubId.parse("org/m").orElseThrow(),
-                repo.commit, "model.safetensors"), HEAD);
+                repo.commit, "model.safetensors"), GPT2_HEAD);
         assertEquals(1, SafetensorsHeader.read(cached).size());
 
         // A second run and an offline run read only the caches.
         long before = hub.bytesServed.get();
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s.offlineCopy(),
                 DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertEquals(before, hub.bytesServed.get());
     }
@@ -131,11 +112,11 @@ class HubCheckpointsTest {
     @Test
     void weightsOfAnyRankAreFetchedAloneThroughView() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src").resolve("fw"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        float[] bias = values(64, 2);
-        float[] cube = values(2 * 3 * 4, 3);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
+        float[] bias = TestModels.gaussianValues(64, 2);
+        float[] cube = TestModels.gaussianValues(2 * 3 * 4, 3);
         new SafetensorsWriter()
-                .floats(HEAD, DType.F32, new long[]{4096, 64}, values(4096 * 64, 1))
+                .floats(GPT2_HEAD, DType.F32, new long[]{4096, 64}, TestModels.gaussianValues(4096 * 64, 1))
                 .floats("transformer.ln_f.bias", DType.F32, new long[]{64}, bias)
                 .floats("cube", DType.F32, new long[]{2, 3, 4}, cube)
                 .floats("scale", DType.F32, new long[]{}, new float[]{0.5f})
@@ -154,7 +135,7 @@ class HubCheckpointsTest {
             assertEquals(2, cubeRows.rows());
             assertEquals(12, cubeRows.cols());
             assertArrayEquals(cube, allRows(cubeRows));
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().view(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().view(GPT2_HEAD)));
             long beforeScalar = hub.bytesServed.get();
             BadInputException scalar = assertThrows(BadInputException.class, () -> c.tensors().view("scale"));
             assertTrue(scalar.getMessage().contains("scale"), scalar.getMessage());
@@ -166,7 +147,7 @@ class HubCheckpointsTest {
     @Test
     void aTensorWithANameTooLongForAFileIsFetchedAndCached() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src").resolve("long"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         String longName = "model.layers." + "x".repeat(1000) + "\u001b[2J.weight";
         new SafetensorsWriter().floats(longName, DType.F32, new long[]{4}, new float[]{1, 2, 3, 4})
                 .write(dir.resolve("model.safetensors"));
@@ -196,7 +177,7 @@ class HubCheckpointsTest {
                 reads.add(pool.submit(() -> {
                     try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s,
                             DownloadListener.NONE)) {
-                        Matrix head = c.tensors().matrix(HEAD);
+                        Matrix head = c.tensors().matrix(GPT2_HEAD);
                         go.await();
                         return allRows(head);
                     }
@@ -204,7 +185,7 @@ class HubCheckpointsTest {
             }
             go.countDown();
             for (java.util.concurrent.Future<float[]> r : reads) {
-                assertArrayEquals(values(4096 * 64, 1), r.get());
+                assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), r.get());
             }
         } finally {
             pool.shutdownNow();
@@ -220,7 +201,7 @@ class HubCheckpointsTest {
         bigSingleFile("m");
         FakeHub.Repo repo = hub.add("org/m", tmp.resolve("src/m"));
         Path cached = new TensorCache(tmp.resolve("ss")).tensorPath(new RemoteFile(HubId.parse("org/m").orElseThrow(),
-                repo.commit, "model.safetensors"), HEAD);
+                repo.commit, "model.safetensors"), GPT2_HEAD);
         Files.createDirectories(cached.getParent());
         Path lock = cached.resolveSibling(cached.getFileName() + ".lock");
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -233,7 +214,7 @@ class HubCheckpointsTest {
             long start = System.nanoTime();
             try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
                     DownloadListener.NONE)) {
-                assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+                assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
             }
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
@@ -258,9 +239,9 @@ class HubCheckpointsTest {
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s.offlineCopy(),
                 DownloadListener.NONE)) {
             assertEquals(2, c.tensors().tensors().size());
-            SuperscopeException miss = assertThrows(SuperscopeException.class, () -> c.tensors().matrix(HEAD).rawRows(0, 1));
+            SuperscopeException miss = assertThrows(SuperscopeException.class, () -> c.tensors().matrix(GPT2_HEAD).rawRows(0, 1));
             assertEquals(SuperscopeException.NETWORK, miss.exitCode());
-            assertTrue(miss.getMessage().contains(HEAD) && miss.getMessage().contains("looked for")
+            assertTrue(miss.getMessage().contains(GPT2_HEAD) && miss.getMessage().contains("looked for")
                     && !miss.getMessage().contains("\n"), miss.getMessage());
         }
     }
@@ -268,23 +249,23 @@ class HubCheckpointsTest {
     @Test
     void shardedFetchesTheIndexAndOnlyTheShardHoldingTheTensor() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src/sharded"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
-        new SafetensorsWriter().floats("transformer.h.0.attn.weight", DType.F16, new long[]{64, 64}, values(4096, 2))
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
+        new SafetensorsWriter().floats("transformer.h.0.attn.weight", DType.F16, new long[]{64, 64}, TestModels.gaussianValues(4096, 2))
                 .write(dir.resolve("model-00001-of-00002.safetensors"));
-        new SafetensorsWriter().floats(HEAD, DType.BF16, new long[]{4096, 64}, values(4096 * 64, 3))
-                .floats("transformer.ln_f.weight", DType.F32, new long[]{64}, values(64, 4))
+        new SafetensorsWriter().floats(GPT2_HEAD, DType.BF16, new long[]{4096, 64}, TestModels.gaussianValues(4096 * 64, 3))
+                .floats("transformer.ln_f.weight", DType.F32, new long[]{64}, TestModels.gaussianValues(64, 4))
                 .write(dir.resolve("model-00002-of-00002.safetensors"));
         SafetensorsWriter.writeIndex(dir.resolve("model.safetensors.index.json"), 4096 * 2 + 4096 * 64 * 2 + 256,
                 Map.of("transformer.h.0.attn.weight", "model-00001-of-00002.safetensors",
-                        HEAD, "model-00002-of-00002.safetensors",
+                        GPT2_HEAD, "model-00002-of-00002.safetensors",
                         "transformer.ln_f.weight", "model-00002-of-00002.safetensors"));
         hub.add("org/sharded", dir);
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/sharded").orElseThrow(), "org/sharded",
                 settings(null), DownloadListener.NONE)) {
             assertTrue(c.tensors().contains("transformer.h.0.attn.weight"));
-            Matrix m = c.tensors().matrix(HEAD);
+            Matrix m = c.tensors().matrix(GPT2_HEAD);
             assertEquals(DType.BF16, m.dtype());
-            float[] expected = values(4096 * 64, 3);
+            float[] expected = TestModels.gaussianValues(4096 * 64, 3);
             float[] got = allRows(m);
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], got[i], Math.abs(expected[i]) / 128 + 1e-6f);
@@ -306,7 +287,7 @@ class HubCheckpointsTest {
 
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/gated").orElseThrow(), "org/gated",
                 settings("hf_secret"), DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertTrue(hub.requests.stream().anyMatch(q -> q.server().equals("hub")
                 && "Bearer hf_secret".equals(q.authorization())));
@@ -322,7 +303,7 @@ class HubCheckpointsTest {
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", s, DownloadListener.NONE)) {
             hub.dropAfter.set(300_000);
             long before = hub.bytesServed.get();
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
             assertEquals(4096L * 64 * 4, hub.bytesServed.get() - before, "no byte fetched twice");
         }
         long resumed = hub.requests.stream().filter(q -> q.server().equals("cdn") && q.range() != null).count();
@@ -337,13 +318,13 @@ class HubCheckpointsTest {
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", once,
                 DownloadListener.NONE)) {
             hub.dropAfter.set(400_000);
-            SuperscopeException dropped = assertThrows(SuperscopeException.class, () -> c.tensors().matrix(HEAD).rawRows(0, 1));
+            SuperscopeException dropped = assertThrows(SuperscopeException.class, () -> c.tensors().matrix(GPT2_HEAD).rawRows(0, 1));
             assertEquals(SuperscopeException.NETWORK, dropped.exitCode());
         }
         long before = hub.bytesFor("model.safetensors");
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
                 DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertEquals(4096L * 64 * 4 - 400_000, hub.bytesFor("model.safetensors") - before,
                 "only the rest was fetched");
@@ -361,7 +342,7 @@ class HubCheckpointsTest {
         hub.failNext.set(100);
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
                 DownloadListener.NONE)) {
-            SuperscopeException e = assertThrows(SuperscopeException.class, () -> c.tensors().matrix(HEAD).rawRows(0, 1));
+            SuperscopeException e = assertThrows(SuperscopeException.class, () -> c.tensors().matrix(GPT2_HEAD).rawRows(0, 1));
             assertEquals(SuperscopeException.NETWORK, e.exitCode());
             assertTrue(e.getMessage().contains("503") && e.getMessage().contains("4 tries"), e.getMessage());
         }
@@ -403,7 +384,7 @@ class HubCheckpointsTest {
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
                 DownloadListener.NONE)) {
             assertEquals(2, c.tensors().tensors().size());
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
     }
 
@@ -418,7 +399,7 @@ class HubCheckpointsTest {
         Files.copy(src.resolve("model.safetensors"), snap.resolve("model.safetensors"));
         try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/local").orElseThrow(), "org/local", settings(null),
                 DownloadListener.NONE)) {
-            assertArrayEquals(values(4096 * 64, 1), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(TestModels.gaussianValues(4096 * 64, 1), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertTrue(hub.requests.isEmpty());
     }
@@ -457,7 +438,7 @@ class HubCheckpointsTest {
     @Test
     void binThatIsNotAZipIsRefusedAfterItsFirstBytes() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src/bin"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         Files.write(dir.resolve("pytorch_model.bin"), new byte[100_000]);
         hub.add("org/bin", dir);
         SuperscopeException e = assertThrows(SuperscopeException.class, () -> HubCheckpoints.open(

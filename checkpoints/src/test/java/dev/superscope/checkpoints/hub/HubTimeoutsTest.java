@@ -1,5 +1,7 @@
 package dev.superscope.checkpoints.hub;
 
+import static dev.superscope.checkpoints.hub.FakeHub.GPT2_CONFIG;
+import static dev.superscope.checkpoints.hub.FakeHub.GPT2_HEAD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -17,8 +19,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,30 +33,22 @@ import org.junit.jupiter.api.io.TempDir;
  * SUPERSCOPE_HUB_*); the stalled server waits on a latch released when the hub closes.
  */
 class HubTimeoutsTest {
-    private static final String CONFIG = "{\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"],"
-            + " \"n_embd\": 64, \"vocab_size\": 4096}";
-    private static final String HEAD = "transformer.wte.weight";
     /** A hang guard, far beyond what any case needs. */
     private static final Duration GUARD = Duration.ofSeconds(60);
 
     @TempDir
     Path tmp;
-    private FakeHub hub;
+    @AutoClose
+    private final FakeHub hub = new FakeHub();
 
     @BeforeEach
     void start() throws IOException {
-        hub = new FakeHub();
         Path dir = Files.createDirectories(tmp.resolve("src/m"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         float[] head = new float[4096 * 64];
         java.util.Arrays.fill(head, 0.5f);
-        new SafetensorsWriter().floats(HEAD, DType.F32, new long[] {4096, 64}, head).write(dir.resolve("model.safetensors"));
+        new SafetensorsWriter().floats(GPT2_HEAD, DType.F32, new long[] {4096, 64}, head).write(dir.resolve("model.safetensors"));
         hub.add("org/m", dir);
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
     }
 
     /**
@@ -90,10 +84,15 @@ class HubTimeoutsTest {
         hub.stallWhen = path;
     }
 
+    /** The network error of opening the checkpoint while the answers to {@code path} stop after {@code bytes}. */
+    private SuperscopeException openWhileStalling(long bytes, Predicate<String> path) {
+        stallAfter(bytes, path);
+        return network(() -> open(settings(quick())).close());
+    }
+
     @Test
     void aRevisionAnswerThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
-        stallAfter(10, p -> p.startsWith("/api/"));
-        SuperscopeException e = network(() -> open(settings(quick())).close());
+        SuperscopeException e = openWhileStalling(10, p -> p.startsWith("/api/"));
         assertTrue(e.getMessage().contains("org/m@main") && e.getMessage().contains("no data for 1.5 s")
                 && e.getMessage().contains("gave up after 2 tries"), e.getMessage());
         assertEquals(2, requestsTo(p -> p.startsWith("/api/")));
@@ -101,8 +100,7 @@ class HubTimeoutsTest {
 
     @Test
     void aSmallFileThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
-        stallAfter(5, p -> p.endsWith("/config.json"));
-        SuperscopeException e = network(() -> open(settings(quick())).close());
+        SuperscopeException e = openWhileStalling(5, p -> p.endsWith("/config.json"));
         assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("no data for 1.5 s"),
                 e.getMessage());
         assertTrue(Files.notExists(tmp.resolve("hf/hub/models--org--m/snapshots").resolve(hub.commitOf("org/m"))
@@ -111,8 +109,7 @@ class HubTimeoutsTest {
 
     @Test
     void aHeaderRangeThatStopsHalfWayIsAbandonedAfterTheReadTimeout() {
-        stallAfter(4, p -> p.startsWith("/cdn/"));
-        SuperscopeException e = network(() -> open(settings(quick())).close());
+        SuperscopeException e = openWhileStalling(4, p -> p.startsWith("/cdn/"));
         assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("no data for 1.5 s"),
                 e.getMessage());
         assertEquals(2, requestsTo(p -> p.startsWith("/cdn/")));
@@ -122,7 +119,7 @@ class HubTimeoutsTest {
     void aTensorDownloadThatGoesSilentIsAbandonedAfterTheReadTimeout() {
         try (Checkpoint c = open(settings(quick()))) {
             stallAfter(0, p -> p.startsWith("/cdn/"));
-            SuperscopeException e = network(() -> c.tensors().matrix(HEAD).rawRows(0, 1));
+            SuperscopeException e = network(() -> c.tensors().matrix(GPT2_HEAD).rawRows(0, 1));
             assertTrue(e.getMessage().contains("no data for 1.5 s") && e.getMessage().contains("gave up after 2"),
                     e.getMessage());
         }
@@ -136,7 +133,7 @@ class HubTimeoutsTest {
         try (Checkpoint c = open(settings(patient))) {
             hub.dripMillis = 20;
             hub.dripWhen = p -> p.startsWith("/cdn/");
-            SuperscopeException e = network(() -> c.tensors().matrix(HEAD).rawRows(0, 1));
+            SuperscopeException e = network(() -> c.tensors().matrix(GPT2_HEAD).rawRows(0, 1));
             // 1 s plus 2 s for the megabyte of the head.
             assertTrue(e.getMessage().contains("not complete after 3 s") && e.getMessage().contains("run again"),
                     e.getMessage());

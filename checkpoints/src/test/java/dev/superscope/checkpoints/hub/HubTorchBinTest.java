@@ -1,5 +1,7 @@
 package dev.superscope.checkpoints.hub;
 
+import static dev.superscope.checkpoints.hub.FakeHub.GPT2_CONFIG;
+import static dev.superscope.checkpoints.hub.FakeHub.GPT2_HEAD;
 import dev.superscope.testing.Fixtures;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,9 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,25 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  * connection, and a malicious pickle refused before any storage is fetched.
  */
 class HubTorchBinTest {
-    private static final String CONFIG = "{\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"],"
-            + " \"n_embd\": 64, \"vocab_size\": 4096}";
-    private static final String HEAD = "transformer.wte.weight";
     private static final String TRANSPOSED = "lm_head.transposed";
     private static final String SLICE = "transformer.wte.rows5to15";
 
     @TempDir
     Path tmp;
-    private FakeHub hub;
-
-    @BeforeEach
-    void start() throws IOException {
-        hub = new FakeHub();
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
+    @AutoClose
+    private final FakeHub hub = new FakeHub();
 
     private HubSettings settings() {
         return hub.settings(tmp, null);
@@ -68,7 +57,7 @@ class HubTorchBinTest {
     /** A repository folder with config.json and links to fixture files under the given names. */
     private Path repoOf(String name, Map<String, String> links) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src").resolve(name));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         for (Map.Entry<String, String> l : links.entrySet()) {
             Files.createSymbolicLink(dir.resolve(l.getKey()), fixtures().resolve(l.getValue()).toAbsolutePath());
         }
@@ -82,7 +71,7 @@ class HubTorchBinTest {
 
     private BigRepo bigRepo() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src/big"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         Path bin = dir.resolve("pytorch_model.bin");
         TorchBinWriter writer = bigBin(bin);
         hub.add("org/big", dir);
@@ -99,7 +88,7 @@ class HubTorchBinTest {
                 .storage("1", values(64 * 32768, 2))
                 .storage("2", values(64 * 128, 3))
                 .storage("3", values(64, 4))
-                .tensor(HEAD, "0", 0, new long[] {4096, 64}, new long[] {64, 1})
+                .tensor(GPT2_HEAD, "0", 0, new long[] {4096, 64}, new long[] {64, 1})
                 .tensor("transformer.h.0.mlp.c_fc.weight", "1", 0, new long[] {64, 32768}, new long[] {32768, 1})
                 .tensor(TRANSPOSED, "2", 0, new long[] {128, 64}, new long[] {1, 128})
                 .tensor(SLICE, "0", 5 * 64, new long[] {10, 64}, new long[] {64, 1})
@@ -158,7 +147,7 @@ class HubTorchBinTest {
         try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", settings())) {
             assertEquals(5, c.tensors().tensors().size());
             long beforeMatrix = hub.bytesFor("pytorch_model.bin");
-            assertArrayEquals(allRows(local.matrix(HEAD)), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(allRows(local.matrix(GPT2_HEAD)), allRows(c.tensors().matrix(GPT2_HEAD)));
             long headBytes = 4096L * 64 * 4;
             long forMatrix = hub.bytesFor("pytorch_model.bin") - beforeMatrix;
             assertTrue(forMatrix >= headBytes && forMatrix <= headBytes + 30 + 64,
@@ -177,7 +166,7 @@ class HubTorchBinTest {
 
         // The cache holds the head as a valid one-tensor safetensors file.
         Path cached = new TensorCache(tmp.resolve("ss")).tensorPath(new RemoteFile(HubId.parse("org/big").orElseThrow(),
-                commitOf(), "pytorch_model.bin"), HEAD);
+                commitOf(), "pytorch_model.bin"), GPT2_HEAD);
         SafetensorsHeader h = SafetensorsHeader.read(cached);
         assertEquals(1, h.size());
         assertEquals(4096L * 64 * 4, h.dataLength());
@@ -258,13 +247,13 @@ class HubTorchBinTest {
     void droppedConnectionResumesFromWhatArrived() throws IOException {
         Path bin = bigRepo().bin();
         try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", settings())) {
-            Matrix m = c.tensors().matrix(HEAD);
+            Matrix m = c.tensors().matrix(GPT2_HEAD);
             c.tensors().matrix(SLICE).rawRows(0, 1); // fetches the local header of the head's storage too
             hub.dropAfter.set(300_000);
             long before = hub.bytesFor("pytorch_model.bin");
             float[] got = allRows(m);
             long fetched = hub.bytesFor("pytorch_model.bin") - before;
-            assertArrayEquals(allRows(local.matrix(HEAD)), got);
+            assertArrayEquals(allRows(local.matrix(GPT2_HEAD)), got);
             assertEquals(4096L * 64 * 4, fetched, "no byte twice");
         }
         assertTrue(hub.requests.stream().anyMatch(q -> q.bodyBytes() == 300_000), "the cut-off request");
@@ -279,12 +268,12 @@ class HubTorchBinTest {
             c.tensors().matrix(SLICE).rawRows(0, 1); // fetches the local header of the head's storage too
             hub.dropAfter.set(400_000);
             SuperscopeException dropped = assertThrows(SuperscopeException.class,
-                    () -> c.tensors().matrix(HEAD).rawRows(0, 1));
+                    () -> c.tensors().matrix(GPT2_HEAD).rawRows(0, 1));
             assertEquals(SuperscopeException.NETWORK, dropped.exitCode());
         }
         long before = hub.bytesFor("pytorch_model.bin");
         try (TorchZipStore local = TorchZipStore.load(bin); Checkpoint c = open("org/big", settings())) {
-            assertArrayEquals(allRows(local.matrix(HEAD)), allRows(c.tensors().matrix(HEAD)));
+            assertArrayEquals(allRows(local.matrix(GPT2_HEAD)), allRows(c.tensors().matrix(GPT2_HEAD)));
         }
         assertEquals(4096L * 64 * 4 - 400_000, hub.bytesFor("pytorch_model.bin") - before,
                 "only the rest was fetched (the zip directory and the storage position come from the cache)");
@@ -327,7 +316,7 @@ class HubTorchBinTest {
         }
         p.writeBytes(new byte[] {'N', 's', '.'});
         Path dir = Files.createDirectories(tmp.resolve("src/dag"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         new TorchBinWriter("archive").rawPickle(p.toByteArray()).write(dir.resolve("pytorch_model.bin"));
         hub.add("org/dag", dir);
         SuperscopeException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
@@ -342,16 +331,16 @@ class HubTorchBinTest {
     @Test
     void anExpandedViewIsRefusedBeforeItsStorageIsFetched() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("src/expanded"));
-        Files.writeString(dir.resolve("config.json"), CONFIG);
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         new TorchBinWriter("archive").storage("0", values(64, 1))
-                .tensor(HEAD, "0", 0, new long[] {20_000_000, 64}, new long[] {0, 1})
+                .tensor(GPT2_HEAD, "0", 0, new long[] {20_000_000, 64}, new long[] {0, 1})
                 .write(dir.resolve("pytorch_model.bin"));
         hub.add("org/expanded", dir);
         try (Checkpoint c = open("org/expanded", settings())) {
             assertEquals(1, c.tensors().tensors().size());
             long before = hub.bytesFor("pytorch_model.bin");
-            BadInputException e = assertThrows(BadInputException.class, () -> c.tensors().matrix(HEAD));
-            assertTrue(e.getMessage().contains("overlap") && e.getMessage().contains(HEAD), e.getMessage());
+            BadInputException e = assertThrows(BadInputException.class, () -> c.tensors().matrix(GPT2_HEAD));
+            assertTrue(e.getMessage().contains("overlap") && e.getMessage().contains(GPT2_HEAD), e.getMessage());
             assertEquals(before, hub.bytesFor("pytorch_model.bin"), "nothing fetched for it");
         }
     }

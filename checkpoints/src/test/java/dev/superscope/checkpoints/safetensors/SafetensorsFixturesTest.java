@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.superscope.testing.Fixtures;
+import dev.superscope.testing.TestModels;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorInfo;
@@ -59,7 +60,7 @@ class SafetensorsFixturesTest {
             TensorInfo wte = store.find("transformer.wte.weight").orElseThrow();
             assertEquals(DType.F32, wte.dtype());
             assertArrayEquals(new long[] {50257, 16}, wte.shape());
-            assertEquals(0.0785750855, meanRowNorm(store.matrix("transformer.wte.weight")), 0.0785750855 * 1e-6);
+            assertEquals(0.0785750855, TestModels.meanRowNorm(store.matrix("transformer.wte.weight")), 0.0785750855 * 1e-6);
         }
     }
 
@@ -74,7 +75,7 @@ class SafetensorsFixturesTest {
             Matrix embed = store.matrix("model.embed_tokens.weight");
             assertEquals(12, embed.rows());
             assertEquals(8, embed.cols());
-            assertEquals(0.185056082, meanRowNorm(embed), 0.185056082 * 1e-6);
+            assertEquals(0.185056082, TestModels.meanRowNorm(embed), 0.185056082 * 1e-6);
             // Every decoded BF16 value is exactly a float32 whose low 16 bits are zero.
             for (float v : embed.rowsAsFloats(0, 12)) {
                 assertEquals(0, Float.floatToRawIntBits(v) & 0xFFFF);
@@ -105,7 +106,7 @@ class SafetensorsFixturesTest {
                     tensorsChecked++;
                 }
                 if (doc.statsTensor != null) {
-                    double mean = meanRowNorm(store.matrix(doc.statsTensor));
+                    double mean = TestModels.meanRowNorm(store.matrix(doc.statsTensor));
                     assertEquals(doc.normMean, mean, Math.abs(doc.normMean) * 1e-6, file + " " + doc.statsTensor);
                 }
             }
@@ -137,25 +138,6 @@ class SafetensorsFixturesTest {
         try (Stream<Path> walk = Files.walk(Fixtures.root().resolve("checkpoints"))) {
             return walk.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
         }
-    }
-
-    /** Mean of the rows' L2 norms, accumulated in double from the decoded float32 rows. */
-    static double meanRowNorm(Matrix m) {
-        double sum = 0;
-        int block = 4096;
-        for (long first = 0; first < m.rows(); first += block) {
-            int count = (int) Math.min(block, m.rows() - first);
-            float[] v = m.rowsAsFloats(first, count);
-            for (int r = 0; r < count; r++) {
-                double sq = 0;
-                for (int c = 0; c < m.cols(); c++) {
-                    double x = v[r * m.cols() + c];
-                    sq += x * x;
-                }
-                sum += Math.sqrt(sq);
-            }
-        }
-        return sum / m.rows();
     }
 
     /**

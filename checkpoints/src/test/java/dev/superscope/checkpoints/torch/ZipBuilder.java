@@ -1,5 +1,6 @@
 package dev.superscope.checkpoints.torch;
 
+import dev.superscope.testing.ZipDeflate;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -113,16 +114,7 @@ final class ZipBuilder {
     }
 
     static byte[] deflate(byte[] data) {
-        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        d.setInput(data);
-        d.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        while (!d.finished()) {
-            out.write(buf, 0, d.deflate(buf));
-        }
-        d.end();
-        return out.toByteArray();
+        return ZipDeflate.compress(data, Deflater.DEFAULT_COMPRESSION);
     }
 
     private static ByteBuffer le(int size) {

@@ -1,8 +1,7 @@
 package dev.superscope.reports.fit;
 
-import dev.superscope.plugins.io.AtomicFiles;
 import dev.superscope.reports.Cells;
-import dev.superscope.reports.ReportWriteException;
+import dev.superscope.reports.ReportFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,11 +45,7 @@ public final class FitsCsv {
 
     /** Writes the rows to {@code file} atomically. */
     public static void write(Path file, List<FitRow> rows) {
-        try {
-            AtomicFiles.writeText(file, out -> print(out, rows));
-        } catch (IOException e) {
-            throw ReportWriteException.writing(file, e);
-        }
+        ReportFiles.writeText(file, out -> print(out, rows));
     }
 
     /** Prints the header and the rows as CSV. */

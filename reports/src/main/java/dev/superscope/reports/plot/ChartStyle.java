@@ -1,14 +1,13 @@
 package dev.superscope.reports.plot;
 
-import dev.superscope.plugins.io.AtomicFiles;
-import dev.superscope.reports.ReportWriteException;
+import dev.superscope.reports.ReportFiles;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.IOException;
 import java.nio.file.Path;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -61,8 +60,7 @@ final class ChartStyle {
     }
 
     /** A titled chart of the data on the two axes: white background, light grid, legend on the right. */
-    static JFreeChart chart(String title, XYDataset data, LogarithmicAxis x, LogarithmicAxis y,
-                            XYItemRenderer renderer) {
+    static JFreeChart chart(String title, XYDataset data, ValueAxis x, ValueAxis y, XYItemRenderer renderer) {
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
@@ -86,10 +84,6 @@ final class ChartStyle {
     /** Renders the chart as a PNG of the given size and writes it atomically. */
     static void writePng(Path file, JFreeChart chart, int width, int height) {
         checkSize(width, height);
-        try {
-            AtomicFiles.writeStream(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
-        } catch (IOException e) {
-            throw ReportWriteException.writing(file, e);
-        }
+        ReportFiles.writeStream(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
     }
 }

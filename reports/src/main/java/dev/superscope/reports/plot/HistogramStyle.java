@@ -7,7 +7,6 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.ValueMarker;
-import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.title.TextTitle;
@@ -44,15 +43,7 @@ final class HistogramStyle {
         NumberAxis x = new NumberAxis(xLabel);
         x.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         y.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        XYPlot plot = new XYPlot(data, x, y, renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xdddddd));
-        plot.setRangeGridlinePaint(new Color(0xdddddd));
-        plot.setOutlinePaint(Color.DARK_GRAY);
-        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 17), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.getLegend().setPosition(org.jfree.chart.ui.RectangleEdge.RIGHT);
-        chart.getLegend().setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        JFreeChart chart = ChartStyle.chart(title, data, x, y, renderer);
         chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         return chart;
     }

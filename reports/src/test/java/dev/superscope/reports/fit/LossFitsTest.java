@@ -313,6 +313,11 @@ class LossFitsTest {
         assertEquals(List.of(), out.notes());
     }
 
+    /** Asserts that each named cell of {@code record} holds the text given for it. */
+    private static void assertCells(CSVRecord record, Map<String, String> cells) {
+        cells.forEach((column, text) -> assertEquals(text, record.get(column), column));
+    }
+
     @Test
     void fitsCsvCarriesTheLossTermsInTheAddedColumns() throws IOException {
         List<ModelResult> rows = synthetic(42.0, 0.73, 0, null);
@@ -333,22 +338,15 @@ class LossFitsTest {
         assertEquals("", overlap.get("fit_family"));
         assertEquals("", overlap.get("A"));
         CSVRecord joint = records.get(3);
-        assertEquals("all", joint.get("family"));
-        assertEquals("-", joint.get("matrix"));
-        assertEquals("loss", joint.get("metric"));
-        assertEquals("30", joint.get("n_points"));
-        assertEquals("-0.91", joint.get("predicted_slope"));
+        assertCells(joint, Map.of("family", "all", "matrix", "-", "metric", "loss", "n_points", "30",
+                "predicted_slope", "-0.91"));
         assertEquals(0.73, Double.parseDouble(joint.get("alpha")), 1e-10);
         assertEquals(-Double.parseDouble(joint.get("alpha")), Double.parseDouble(joint.get("slope")));
         assertEquals(42.0, Double.parseDouble(joint.get("A")), 1e-8);
         assertEquals("", joint.get("offset"));
         CSVRecord offset = records.get(4);
-        assertEquals("gpt2", offset.get("family"));
-        assertEquals("loss_offset", offset.get("metric"));
-        assertEquals("pile", offset.get("dataset"));
-        assertEquals("all", offset.get("fit_family"));
-        assertEquals("", offset.get("slope"));
-        assertEquals("", offset.get("consistent_with_prediction"));
+        assertCells(offset, Map.of("family", "gpt2", "metric", "loss_offset", "dataset", "pile", "fit_family", "all",
+                "slope", "", "consistent_with_prediction", ""));
         assertEquals(offset(0, 0), Double.parseDouble(offset.get("offset")), 1e-10);
         assertEquals(joint.get("alpha"), offset.get("alpha"));
         // The loss rows leave the overlap notes alone.

@@ -90,14 +90,21 @@ class RecordedFitsTest {
         return logs;
     }
 
+    /** A, alpha and their stderrs to relative {@code tolerance}; the residual sum of squares to {@code rssTolerance}. */
+    private static void assertJointFit(JointLossFit fit, double a, double alpha, double aStderr, double alphaStderr,
+                                       double tolerance, double rss, double rssTolerance) {
+        assertRelative(a, fit.a(), tolerance, "A");
+        assertRelative(alpha, fit.alpha(), tolerance, "alpha");
+        assertRelative(aStderr, fit.aStderr(), tolerance, "A stderr");
+        assertRelative(alphaStderr, fit.alphaStderr(), tolerance, "alpha stderr");
+        assertRelative(rss, fit.rss(), rssTolerance, "rss");
+    }
+
     @Test
     void jointLossFitIsThatRecorded() {
         JointLossFit fit = JointLossFit.fit(noisyLosses());
-        assertRelative(276.78307826062945, fit.a(), 1e-8, "A");
-        assertRelative(0.8925916249176006, fit.alpha(), 1e-8, "alpha");
-        assertRelative(25.68304853505282, fit.aStderr(), 1e-8, "A stderr");
-        assertRelative(0.020753666912643225, fit.alphaStderr(), 1e-8, "alpha stderr");
-        assertRelative(0.06667949333415205, fit.rss(), 1e-12, "rss");
+        assertJointFit(fit, 276.78307826062945, 0.8925916249176006, 25.68304853505282, 0.020753666912643225, 1e-8,
+                0.06667949333415205, 1e-12);
         String[][] groups = {{"gpt2", "pile"}, {"gpt2", "wiki"}, {"opt", "pile"}, {"opt", "wiki"}, {"pythia", "pile"},
             {"pythia", "wiki"}};
         double[] offsets = {1.4762797752285803, 2.1991581751972387, 1.8738462107658316, 2.580705164123761,
@@ -120,11 +127,8 @@ class RecordedFitsTest {
     @Test
     void jointLossFitMatchesAFiftyDigitSolution() {
         JointLossFit joint = JointLossFit.fit(noisyLosses());
-        assertRelative(276.7830766804673753, joint.a(), 2e-9, "A");
-        assertRelative(0.89259162363608180603, joint.alpha(), 2e-9, "alpha");
-        assertRelative(25.683048371091987403, joint.aStderr(), 2e-9, "A stderr");
-        assertRelative(0.020753666902560441153, joint.alphaStderr(), 2e-9, "alpha stderr");
-        assertRelative(0.06667949333415270923, joint.rss(), 1e-14, "rss");
+        assertJointFit(joint, 276.7830766804673753, 0.89259162363608180603, 25.683048371091987403,
+                0.020753666902560441153, 2e-9, 0.06667949333415270923, 1e-14);
         assertRelative(1.4762797732166547263, joint.offset(new Group("gpt2", "pile")), 2e-9, "gpt2/pile");
         assertRelative(0.042533489129822651759, joint.offsetStderr(new Group("gpt2", "pile")), 2e-9, "its stderr");
         assertRelative(3.003437921645615133, joint.offset(new Group("pythia", "wiki")), 2e-9, "pythia/wiki");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,9 +69,9 @@ class GeometryPlotsTest {
         assertEquals(900, image.getWidth());
         assertEquals(600, image.getHeight());
         assertTrue(distinctColours(image) > 30, "a drawn chart");
-        assertTrue(countNear(image, HistogramStyle.ORDINARY) > 500, "ordinary rows are drawn in blue");
-        assertTrue(countNear(image, HistogramStyle.COLLAPSED) > 500, "collapsed rows are drawn in red");
-        assertTrue(countNear(image, HistogramStyle.PADDING) > 200, "padding rows are drawn in grey");
+        assertTrue(Pixels.countNear(image, HistogramStyle.ORDINARY) > 500, "ordinary rows are drawn in blue");
+        assertTrue(Pixels.countNear(image, HistogramStyle.COLLAPSED) > 500, "collapsed rows are drawn in red");
+        assertTrue(Pixels.countNear(image, HistogramStyle.PADDING) > 200, "padding rows are drawn in grey");
     }
 
     @Test
@@ -97,8 +96,8 @@ class GeometryPlotsTest {
         BufferedImage image = ImageIO.read(file.toFile());
         assertEquals(900, image.getWidth());
         assertEquals(600, image.getHeight());
-        assertTrue(countNear(image, HistogramStyle.ORDINARY) > 2000, "the bulk is drawn in blue");
-        assertTrue(countNear(image, HistogramStyle.COLLAPSED) > 100, "the collapsed tail is drawn in red");
+        assertTrue(Pixels.countNear(image, HistogramStyle.ORDINARY) > 2000, "the bulk is drawn in blue");
+        assertTrue(Pixels.countNear(image, HistogramStyle.COLLAPSED) > 100, "the collapsed tail is drawn in red");
         assertThrows(IllegalArgumentException.class, () -> CosinePlot.chart("m", "u", counts, new double[3], 0.99));
     }
 
@@ -110,19 +109,5 @@ class GeometryPlotsTest {
             }
         }
         return colours.size();
-    }
-
-    private static int countNear(BufferedImage image, Color c) {
-        int n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                Color p = new Color(image.getRGB(x, y));
-                if (Math.abs(p.getRed() - c.getRed()) + Math.abs(p.getGreen() - c.getGreen())
-                        + Math.abs(p.getBlue() - c.getBlue()) < 12) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.superscope.reports.ModelResult;
 import dev.superscope.reports.fit.FitRow;
 import dev.superscope.reports.fit.LossFits;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,8 +62,8 @@ class LossPlotTest {
             }
         }
         assertTrue(colours.size() > 50, "a drawn chart has many colours, not " + colours.size());
-        assertTrue(countNear(image, ChartStyle.PALETTE[0]) > 50, "gpt2 points are drawn");
-        assertTrue(countNear(image, ChartStyle.PALETTE[1]) > 50, "pythia points are drawn");
+        assertTrue(Pixels.countNear(image, ChartStyle.PALETTE[0]) > 50, "gpt2 points are drawn");
+        assertTrue(Pixels.countNear(image, ChartStyle.PALETTE[1]) > 50, "pythia points are drawn");
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(file), s.toList(), "no temporary file is left");
         }
@@ -97,19 +96,5 @@ class LossPlotTest {
         assertEquals(400, image.getWidth());
         assertEquals(300, image.getHeight());
         assertThrows(IllegalArgumentException.class, () -> LossPlot.write(file, List.of(), List.of(), 100, 300));
-    }
-
-    private static int countNear(BufferedImage image, Color c) {
-        int n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                Color p = new Color(image.getRGB(x, y));
-                if (Math.abs(p.getRed() - c.getRed()) + Math.abs(p.getGreen() - c.getGreen())
-                        + Math.abs(p.getBlue() - c.getBlue()) < 12) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 }

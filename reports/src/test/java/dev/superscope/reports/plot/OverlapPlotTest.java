@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.superscope.reports.ModelResult;
 import dev.superscope.reports.fit.FitRow;
 import dev.superscope.reports.fit.ScalingFits;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,8 +68,8 @@ class OverlapPlotTest {
         }
         assertTrue(colours.size() > 50, "a drawn chart has many colours, not " + colours.size());
         // The families are drawn in the first two palette colours (families sorted: gpt2, pythia).
-        assertTrue(countNear(image, OverlapPlot.PALETTE[0]) > 100, "gpt2 points and line are drawn");
-        assertTrue(countNear(image, OverlapPlot.PALETTE[1]) > 100, "pythia points and line are drawn");
+        assertTrue(Pixels.countNear(image, OverlapPlot.PALETTE[0]) > 100, "gpt2 points and line are drawn");
+        assertTrue(Pixels.countNear(image, OverlapPlot.PALETTE[1]) > 100, "pythia points and line are drawn");
         assertTrue(black > 200, "the dashed 1/m line and the text are black");
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(file), s.toList(), "no temporary file is left");
@@ -111,19 +110,5 @@ class OverlapPlotTest {
         assertEquals(400, image.getWidth());
         assertEquals(300, image.getHeight());
         assertThrows(IllegalArgumentException.class, () -> OverlapPlot.write(file, List.of(), List.of(), "x", 10, 10));
-    }
-
-    private static int countNear(BufferedImage image, Color c) {
-        int n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                Color p = new Color(image.getRGB(x, y));
-                if (Math.abs(p.getRed() - c.getRed()) + Math.abs(p.getGreen() - c.getGreen())
-                        + Math.abs(p.getBlue() - c.getBlue()) < 12) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 }

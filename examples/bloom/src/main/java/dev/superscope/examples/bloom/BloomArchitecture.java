@@ -2,8 +2,6 @@ package dev.superscope.examples.bloom;
 
 import dev.superscope.plugins.architecture.ArchitectureSpec;
 import dev.superscope.plugins.architecture.SpecArchitecture;
-import java.util.List;
-import java.util.Set;
 
 /**
  * BLOOM checkpoints ({@code model_type} bloom), as a third party adds an architecture: a spec and a
@@ -15,15 +13,14 @@ import java.util.Set;
  * {@link BloomForward}.
  */
 public final class BloomArchitecture extends SpecArchitecture {
-    static final ArchitectureSpec SPEC = new ArchitectureSpec("bloom",
-            Set.of("bloom"),
-            Set.of("BloomForCausalLM", "BloomModel"),
-            List.of("transformer.word_embeddings.weight", "word_embeddings.weight"),
-            List.of("lm_head.weight"),
+    static final ArchitectureSpec SPEC = ArchitectureSpec.builder("bloom")
+            .architectures("BloomForCausalLM", "BloomModel")
+            .embeddingNames("transformer.word_embeddings.weight", "word_embeddings.weight")
+            .headNames("lm_head.weight")
             // transformers' BloomConfig reads an older config's n_embed in preference to hidden_size.
-            List.of("n_embed", "hidden_size"),
-            List.of("n_embed", "hidden_size"),
-            true);
+            .hiddenSizeKeys("n_embed", "hidden_size")
+            .tiedByDefault(true)
+            .build();
 
     public BloomArchitecture() {
         // A lambda, not BloomForward::new: the forward pass's classes load only when a pass is asked for.

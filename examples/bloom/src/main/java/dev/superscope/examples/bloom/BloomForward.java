@@ -46,7 +46,6 @@ public final class BloomForward extends DecoderForward {
 
     private final BloomSettings bloom;
     private final float[] slopes;
-    private final NDArray embeddings;
     private final NDArray embeddingNormW;
     private final NDArray embeddingNormB;
     private final NDArray finalNormW;
@@ -68,7 +67,7 @@ public final class BloomForward extends DecoderForward {
             String name = weights.firstPresent("word embeddings", BloomArchitecture.SPEC.embeddingNames()
                     .toArray(String[]::new));
             String p = name.substring(0, name.length() - "word_embeddings.weight".length());
-            embeddings = weights.get(name);
+            NDArray embeddings = readTokenEmbedding(name);
             if (embeddings.getShape().dimension() != 2 || embeddings.getShape().get(1) != width) {
                 throw new BadInputException(config.source(), "hidden size " + width
                         + " disagrees with word_embeddings of shape " + embeddings.getShape());
@@ -78,7 +77,7 @@ public final class BloomForward extends DecoderForward {
             declareLayers(p + "h.", bloom.layers(), this::block);
             finalNormW = weights.get(p + "ln_f.weight", width);
             finalNormB = weights.get(p + "ln_f.bias", width);
-            head = lmHead(config, true, embeddings, "lm_head.weight");
+            head = lmHead(config, true, "lm_head.weight");
             if (head.getShape().dimension() != 2 || head.getShape().get(1) != width) {
                 throw new BadInputException(config.source(), "hidden size " + width
                         + " disagrees with lm_head of shape " + head.getShape());
@@ -87,11 +86,6 @@ public final class BloomForward extends DecoderForward {
             close();
             throw e;
         }
-    }
-
-    @Override
-    public long vocabSize() {
-        return embeddings.getShape().get(0);
     }
 
     /** Block {@code i}'s weights (read now, or only checked inside {@link Weights#checkOnly}). */
@@ -111,7 +105,7 @@ public final class BloomForward extends DecoderForward {
 
     @Override
     protected NDArray embed(long[] ids) {
-        return Layers.layerNorm(Layers.embed(embeddings, ids), embeddingNormW, embeddingNormB, bloom.eps());
+        return Layers.layerNorm(super.embed(ids), embeddingNormW, embeddingNormB, bloom.eps());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.superscope.examples.bloom;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,8 +45,8 @@ class BloomTransformersReferenceTest {
             for (int s = 0; s < ref.get("sequences").size(); s++) {
                 long[] ids = json.convertValue(ref.get("sequences").get(s), long[].class);
                 double[][] expected = json.convertValue(ref.get("logits").get(s), double[][].class);
-                double forward = maxAbsError(expected, model.logits(ids));
-                double reference = maxAbsError(expected, BloomReference.logits(spec, weights, ids));
+                double forward = BloomForwardTest.maxAbsError(expected, model.logits(ids));
+                double reference = BloomForwardTest.maxAbsError(expected, BloomReference.logits(spec, weights, ids));
                 assertTrue(forward <= TOLERANCE, "BloomForward, sequence " + s + ": max abs error " + forward);
                 assertTrue(reference <= TOLERANCE, "BloomReference, sequence " + s + ": max abs error " + reference);
                 worstForward = Math.max(worstForward, forward);
@@ -56,18 +55,5 @@ class BloomTransformersReferenceTest {
         }
         System.out.printf("bloom-tiny vs transformers: max abs error %.3g (BloomForward), %.3g (BloomReference)%n",
                 worstForward, worstReference);
-    }
-
-    private static double maxAbsError(double[][] expected, double[][] actual) {
-        assertEquals(expected.length, actual.length, "positions");
-        double worst = 0;
-        for (int t = 0; t < expected.length; t++) {
-            assertEquals(expected[t].length, actual[t].length, "one logit per vocabulary row");
-            for (int v = 0; v < expected[t].length; v++) {
-                double d = Math.abs(expected[t][v] - actual[t][v]);
-                worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
-            }
-        }
-        return worst;
     }
 }

@@ -6,6 +6,7 @@ import dev.superscope.checkpoints.safetensors.SafetensorsWriter;
 import dev.superscope.plugins.DType;
 import dev.superscope.plugins.Matrix;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.testing.SeededWeights;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Tiny BLOOM checkpoints on disk, as transformers saves them: a {@code config.json} with the keys of the
@@ -260,41 +260,23 @@ public final class TinyBloom {
 
     /** Seeded float32 tensors in the order made, read back as the doubles a reference computes with. */
     private static final class Tensors {
-        private final Random random;
+        private final SeededWeights weights;
         private final SafetensorsWriter writer = new SafetensorsWriter();
 
         Tensors(long seed) {
-            random = new Random(seed);
+            weights = new SeededWeights(seed);
         }
 
         double[][] matrix(String name, int rows, int cols, double scale) {
-            float[] v = draw(rows * cols, 0, scale);
+            float[] v = weights.draw(rows * cols, 0, scale);
             writer.floats(name, DType.F32, new long[] {rows, cols}, v);
-            double[][] m = new double[rows][cols];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    m[r][c] = v[r * cols + c];
-                }
-            }
-            return m;
+            return SeededWeights.rows(v, rows, cols);
         }
 
         double[] vector(String name, int n, double offset, double scale) {
-            float[] v = draw(n, offset, scale);
+            float[] v = weights.draw(n, offset, scale);
             writer.floats(name, DType.F32, new long[] {n}, v);
-            double[] d = new double[n];
-            for (int i = 0; i < n; i++) {
-                d[i] = v[i];
-            }
-            return d;
-        }
-
-        private float[] draw(int n, double offset, double scale) {
-            float[] v = new float[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = (float) (offset + random.nextGaussian() * scale);
-            }
-            return v;
+            return SeededWeights.doubles(v);
         }
 
         void write(Path file) throws IOException {

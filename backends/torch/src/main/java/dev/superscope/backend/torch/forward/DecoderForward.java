@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * pass. Every window of a batch is embedded; then, layer by layer, the layer's weights are read
  * ({@link Weights#get}), the layer is applied to every window, and the weights are released before the
  * next layer, so a pass holds one layer's weights plus the batch's activations (and the embeddings and
- * head, which subclasses read in their constructor). Subclasses say how to embed, apply one layer and
- * apply the head to one window's {@code [T, width]} states.
+ * head, which subclasses read in their constructor). Subclasses say how to apply one layer and the head
+ * to one window's {@code [T, width]} states, and how to embed ids when it takes more than looking them up
+ * in the token embedding.
  */
 public abstract class DecoderForward implements ForwardModel {
     /** Logit elements a head block may hold: rows of the head are applied a block of positions at a time. */
@@ -38,6 +39,12 @@ public abstract class DecoderForward implements ForwardModel {
     /** Tensor-name prefix of every layer, before the layer index; set by {@link #declareLayers}. */
     private String layerNames = "";
     private int layerCount;
+    /** The token embedding {@code [vocab, width]}; set by {@link #readTokenEmbedding}. */
+    private NDArray tokenEmbedding;
+    /** A learned position table, in models that have one ({@link #readPositionTable}). */
+    private NDArray positionTable;
+    /** The row of {@link #positionTable} that embeds position 0. */
+    private int positionOffset;
 
     protected DecoderForward(String architecture, Weights weights) {
         this.architecture = architecture;
@@ -54,9 +61,10 @@ public abstract class DecoderForward implements ForwardModel {
         return weights.resident();
     }
 
+    /** The positions of the learned position table, if there is one; else -1: no limit. */
     @Override
     public int maxPositions() {
-        return -1;
+        return positionTable == null ? -1 : (int) positionTable.getShape().get(0) - positionOffset;
     }
 
     /**
@@ -75,6 +83,35 @@ public abstract class DecoderForward implements ForwardModel {
         });
     }
 
+    /**
+     * Reads the token embedding {@code name}, {@code [vocab, width]}: its rows are the vocabulary
+     * ({@link #vocabSize}) and {@link #embed} looks ids up in it. Subclass constructors call it once.
+     */
+    protected final NDArray readTokenEmbedding(String name) {
+        tokenEmbedding = weights.get(name);
+        return tokenEmbedding;
+    }
+
+    /**
+     * Reads a learned position table {@code name}, whose row {@code offset + i} embeds position i (OPT
+     * starts at row 2): its rows bound {@link #maxPositions}, and {@link #positionEmbeddings} reads it.
+     */
+    protected final void readPositionTable(String name, int offset) {
+        positionTable = weights.get(name);
+        positionOffset = offset;
+    }
+
+    /** The learned embeddings of positions 0 .. length-1, {@code [length, width]}. */
+    protected final NDArray positionEmbeddings(int length) {
+        return Layers.embed(positionTable, Layers.positions(length, positionOffset));
+    }
+
+    /** The rows of the token embedding. */
+    @Override
+    public long vocabSize() {
+        return tokenEmbedding.getShape().get(0);
+    }
+
     /** Number of layers (blocks). */
     protected final int layerCount() {
         return layerCount;
@@ -89,15 +126,20 @@ public abstract class DecoderForward implements ForwardModel {
     }
 
     /**
-     * The LM head: the token embedding itself when the config's {@code tie_word_embeddings} (default
-     * {@code tiedByDefault}) says so, else the tensor {@code headName}.
+     * The LM head: the token embedding itself ({@link #readTokenEmbedding}, read before) when the config's
+     * {@code tie_word_embeddings} (default {@code tiedByDefault}) says so, else the tensor {@code headName}.
      */
-    protected final NDArray lmHead(ModelConfig config, boolean tiedByDefault, NDArray embedding, String headName) {
-        return ConfigValues.boolOr(config, "tie_word_embeddings", tiedByDefault) ? embedding : weights.get(headName);
+    protected final NDArray lmHead(ModelConfig config, boolean tiedByDefault, String headName) {
+        return ConfigValues.boolOr(config, "tie_word_embeddings", tiedByDefault) ? tokenEmbedding : weights.get(headName);
     }
 
-    /** The input of the first layer, {@code [T, width]}, for valid {@code ids}. */
-    protected abstract NDArray embed(long[] ids);
+    /**
+     * The input of the first layer, {@code [T, width]}, for valid {@code ids}: here their rows of the token
+     * embedding; a model that adds positions, projects or normalises them overrides it.
+     */
+    protected NDArray embed(long[] ids) {
+        return Layers.embed(tokenEmbedding, ids);
+    }
 
     /**
      * Layer {@code layer} applied to one window's states {@code [T, width]}; it reads its weights with
