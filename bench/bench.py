@@ -22,6 +22,7 @@ environment, against the time one true float32 GEMM of the whole head takes at t
                          [--precision float32|bf16] [--baseline ../shared/bench/baseline_numpy.py]
 """
 import argparse
+import csv
 import json
 import os
 import platform
@@ -138,6 +139,21 @@ def kernel_rates(backend, env, large, precision, device):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def accepts(launcher, backend, precision, env):
+    """Whether the backend runs with this precision here: a run on the small start-up head."""
+    probe = subprocess.run([launcher, "analyze", os.path.join(DATA, "gpt2-1000x16-F32"), "--analyzers", "overlap",
+                            "--backend", backend, "--precision", precision, "--out", tempfile.mkdtemp()],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return probe.returncode == 0
+
+
+def metrics_of(out):
+    """The large head's overlap metrics as written, to compare precisions (full digits)."""
+    with open(os.path.join(out, "models.csv"), newline="") as f:
+        row = list(csv.DictReader(f))[-1]
+    return ", ".join(row.get(k, "") for k in ("msq_overlap", "msq_overlap_centered", "interference_mean"))
+
+
 def device_of(backend, device):
     """The BLAS backend computes on the CPU only; --device applies to the others."""
     return "cpu" if backend == "blas" else device
@@ -157,7 +173,8 @@ def main():
     ap.add_argument("--baseline", default=os.path.join(ROOT, "..", "shared", "bench", "baseline_numpy.py"))
     ap.add_argument("--backends", default="blas,torch", help="superscope's compute backends to time (--backend)")
     ap.add_argument("--device", default="cpu", help="superscope's --device (bench/gpu.sh passes cuda)")
-    ap.add_argument("--precision", default="float32", help="superscope's --precision for the large head")
+    ap.add_argument("--precision", default="float32", help="superscope's --precision for the large head and the "
+                    "kernel rates: float32, bf16, or both as float32,bf16 (a backend without bf16 is left out)")
     ap.add_argument("--no-kernels", action="store_true", help="skip the kernel rates")
     ap.add_argument("--pin", default=None, help="run the 'as set' environment with OPENBLAS_CORETYPE=PIN added "
                     "(for a shell that lacks the pin these machines normally set); said in the report")
@@ -169,6 +186,7 @@ def main():
     if not a.no_kernels:
         build_kernel_rates()
     backends = [b for b in a.backends.split(",") if b]
+    precisions = [p for p in a.precision.split(",") if p]
     as_set = dict(os.environ, OPT_OUT_TRACKING="true")
     unpinned = {k: v for k, v in as_set.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     envs = [("unpinned", unpinned)]
@@ -207,13 +225,15 @@ def main():
             best = numpy_gemm
             found = [("numpy", "true GEMM W^T V", "50257x768x768", numpy_gemm)]
             if not a.no_kernels:
-                for b in backends:
-                    rates = kernel_rates(b, env, a.large, "float32", a.device)
-                    if rates:
-                        for r in rates["rates"]:
-                            found.append((b, r["kernel"], r["shape"], r["gflops"]))
-                            if r["kernel"] == "sgemm tile":
-                                best = max(best, r["gflops"])
+                for p in ["float32"] + [p for p in precisions if p != "float32"]:
+                    for b in backends:
+                        rates = kernel_rates(b, env, a.large, p, a.device)
+                        if rates:
+                            for r in rates["rates"]:
+                                kernel = r["kernel"] if p == "float32" else f"{r['kernel']} ({p})"
+                                found.append((b, kernel, r["shape"], r["gflops"]))
+                                if r["kernel"] == "sgemm tile" and p == "float32":
+                                    best = max(best, r["gflops"])
             best_rate[env_name] = best
             for who, kernel, shape, gflops in found:
                 kernel_lines.append(f"| {env_name} | {who} | {kernel} | {shape} | {gflops:.1f} | {gflops / best:.0%} |")
@@ -247,19 +267,26 @@ def main():
             write_checkpoint(directory, model_type, tensor, shape, dtype, seed=7)
             n, m = shape
             for env_name, env in envs:
-                for b in backends:
-                    out = os.path.join(out_dir, f"large-{b}")
-                    t, mem, _ = run([launcher, "analyze", directory, "--analyzers", analyzers, "--backend", b,
-                                     "--device", device_of(b, a.device), "--precision", a.precision, "--out", out], env)
-                    one_gemm = 2.0 * n * m * m / (best_rate[env_name] * 1e9)
-                    print(f"{label}, {env_name}, {b}: {t:.1f} s, {mem:.0f} MB", file=sys.stderr)
-                    large_lines.append(f"| {label} ({analyzers}, {a.precision}) | {env_name} | {b} | {t:.1f} | {mem:.0f} | "
-                                       f"{best_rate[env_name]:.0f} | {one_gemm:.1f} | {t / one_gemm:.2f}x |")
+                for p in precisions:
+                    for b in backends:
+                        out = os.path.join(out_dir, f"large-{b}-{p}")
+                        cmd = [launcher, "analyze", directory, "--analyzers", analyzers, "--backend", b,
+                               "--device", device_of(b, a.device), "--precision", p, "--out", out]
+                        if p != "float32" and not accepts(launcher, b, p, env):
+                            print(f"{label}, {env_name}, {b}: no {p} here", file=sys.stderr)
+                            continue
+                        t, mem, _ = run(cmd, env)
+                        one_gemm = 2.0 * n * m * m / (best_rate[env_name] * 1e9)
+                        print(f"{label}, {env_name}, {b}, {p}: {t:.1f} s, {mem:.0f} MB", file=sys.stderr)
+                        large_lines.append(f"| {label} ({analyzers}, {p}) | {env_name} | {b} | {t:.1f} | {mem:.0f} | "
+                                           f"{best_rate[env_name]:.0f} | {one_gemm:.1f} | {t / one_gemm:.2f}x | "
+                                           f"{metrics_of(out)} |")
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     if large_lines:
-        lines += ["", "| case | environment | backend | superscope s | peak MB | best GEMM GFLOP/s | one true GEMM of the head, s | ratio |",
-                  "|---|---|---|---|---|---|---|---|"] + large_lines
+        lines += ["", "| case | environment | backend | superscope s | peak MB | best GEMM GFLOP/s | one true GEMM of the head, s "
+                  "| ratio | msq_overlap, msq_overlap_centered, interference_mean |",
+                  "|---|---|---|---|---|---|---|---|---|"] + large_lines
     lines += ["", "Kernels, true GFLOP/s, as a fraction of the best float32 GEMM rate measured in the same environment "
               "(numpy's W^T V or a backend's sgemm tile):", "",
               "| environment | tool | kernel | shape | GFLOP/s | of best GEMM |", "|---|---|---|---|---|---|"] + kernel_lines

@@ -34,12 +34,14 @@ import java.util.OptionalInt;
  * @param source         where the checkpoint came from (a directory or hub id)
  * @param revision       the hub revision a training sweep's point was taken at (e.g. {@code step1000}), empty
  *                       for a model that is not a sweep's point
+ * @param precision      the arithmetic of the compute backend's products ({@code float32}, {@code bf16}),
+ *                       empty when no analyzer computed on a backend (or in a file from an older version)
  * @param metrics        metric name to value, in column order; NaN (or absence) is an empty cell
  */
 public record ModelResult(String model, String family, String loader, String matrix, boolean tied, long n, int m,
                           String dtype, OptionalInt hiddenSize, OptionalInt tokenizerVocab, long paddedRows,
                           String rowsUsed, String tensor, String architecture, String source, String revision,
-                          Map<String, Double> metrics) {
+                          String precision, Map<String, Double> metrics) {
 
     /** Two analyzers reporting the same metric must agree to this relative tolerance. */
     static final double AGREEMENT = 1e-9;
@@ -63,6 +65,7 @@ public record ModelResult(String model, String family, String loader, String mat
         architecture = architecture == null ? "" : architecture;
         source = source == null ? "" : source;
         revision = revision == null ? "" : revision;
+        precision = precision == null ? "" : precision;
         if (n < 0 || m < 0 || paddedRows < 0) {
             throw new IllegalArgumentException("negative size: n=" + n + " m=" + m + " padded_rows=" + paddedRows);
         }
@@ -84,7 +87,7 @@ public record ModelResult(String model, String family, String loader, String mat
                        String rowsUsed, String tensor, String architecture, String source,
                        Map<String, Double> metrics) {
         this(model, family, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab, paddedRows, rowsUsed,
-                tensor, architecture, source, "", metrics);
+                tensor, architecture, source, "", "", metrics);
     }
 
     /** The metric's value, NaN when it was not measured. */
@@ -101,19 +104,25 @@ public record ModelResult(String model, String family, String loader, String mat
     /** The same row with other metrics (identity unchanged). */
     public ModelResult withMetrics(Map<String, Double> newMetrics) {
         return new ModelResult(model, family, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab,
-                paddedRows, rowsUsed, tensor, architecture, source, revision, newMetrics);
+                paddedRows, rowsUsed, tensor, architecture, source, revision, precision, newMetrics);
     }
 
     /** The same row as the point of a training sweep at {@code newRevision} (null or empty: none). */
     public ModelResult withRevision(String newRevision) {
         return new ModelResult(model, family, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab,
-                paddedRows, rowsUsed, tensor, architecture, source, newRevision, metrics);
+                paddedRows, rowsUsed, tensor, architecture, source, newRevision, precision, metrics);
     }
 
     /** The same row fitted and plotted under another family (identity otherwise unchanged). */
     public ModelResult withFamily(String newFamily) {
         return new ModelResult(model, newFamily, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab,
-                paddedRows, rowsUsed, tensor, architecture, source, revision, metrics);
+                paddedRows, rowsUsed, tensor, architecture, source, revision, precision, metrics);
+    }
+
+    /** The same row, saying in what arithmetic its products were computed. */
+    public ModelResult withPrecision(String newPrecision) {
+        return new ModelResult(model, family, loader, matrix, tied, n, m, dtype, hiddenSize, tokenizerVocab,
+                paddedRows, rowsUsed, tensor, architecture, source, revision, newPrecision, metrics);
     }
 
     /**

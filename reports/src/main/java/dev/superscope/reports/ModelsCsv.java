@@ -58,7 +58,7 @@ public final class ModelsCsv {
     /** Further identity columns a researcher needs to interpret a row (see {@link ModelResult}). */
     public static final List<String> EXTRA_COLUMNS = List.of(
             "hidden_size", "tokenizer_vocab", "padded_rows", "rows_used", "tensor", "architecture", "source",
-            "revision");
+            "revision", "precision");
 
     private static final Set<String> NOT_METRICS = notMetrics();
 
@@ -237,7 +237,7 @@ public final class ModelsCsv {
                 Cells.parseOptionalInt(cells.getOrDefault("tokenizer_vocab", ""), file, where + ", tokenizer_vocab"),
                 paddedRows, cells.getOrDefault("rows_used", ""), cells.getOrDefault("tensor", ""),
                 cells.getOrDefault("architecture", ""), cells.getOrDefault("source", ""),
-                cells.getOrDefault("revision", ""), metrics);
+                cells.getOrDefault("revision", ""), cells.getOrDefault("precision", ""), metrics);
     }
 
     private static String extraCell(ModelResult r, String column) {
@@ -258,6 +258,8 @@ public final class ModelsCsv {
                 return r.source();
             case "revision":
                 return r.revision();
+            case "precision":
+                return r.precision();
             default:
                 throw new IllegalStateException("unknown extra column " + column);
         }

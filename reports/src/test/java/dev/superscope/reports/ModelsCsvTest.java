@@ -49,7 +49,7 @@ class ModelsCsvTest {
         }
         List<String> expected = new ArrayList<>(CONTRACT);
         expected.addAll(List.of("hidden_size", "tokenizer_vocab", "padded_rows", "rows_used", "tensor",
-                "architecture", "source", "revision", "loss_wiki", "top1_error_wiki"));
+                "architecture", "source", "revision", "precision", "loss_wiki", "top1_error_wiki"));
         assertEquals(expected, header);
         assertEquals(expected, ModelsCsv.columns(List.of(a, b)));
     }
@@ -79,10 +79,10 @@ class ModelsCsvTest {
         ModelResult r = Rows.row("a", "f", "unembedding", 16, "collapsed_rows", 260.0, "collapsed_groups", 3.0,
                 "collapse_threshold", 0.99, "loss_pile", 3.5);
         List<String> columns = ModelsCsv.columns(List.of(r));
-        int revision = columns.indexOf("revision");
-        assertEquals(columns.indexOf("source") + 1, revision, "revision is the last documented extra");
+        int precision = columns.indexOf("precision");
+        assertEquals(columns.indexOf("revision") + 1, precision, "precision is the last documented extra");
         assertEquals(List.of("collapse_threshold", "collapsed_groups", "collapsed_rows", "loss_pile"),
-                columns.subList(revision + 1, columns.size()), "after the documented extras, sorted");
+                columns.subList(precision + 1, columns.size()), "after the documented extras, sorted");
         Map<String, String> cells = firstRow(print(List.of(r)));
         assertEquals("260", cells.get("collapsed_rows"));
         assertEquals("3", cells.get("collapsed_groups"));
@@ -107,7 +107,7 @@ class ModelsCsvTest {
             metrics.put("loss_wiki,103", -0.0);
             rows.add(new ModelResult(name, "fam,\"ily\"", "gpt_neox", "embedding", false, 50304, 512, "BF16",
                     OptionalInt.empty(), OptionalInt.of(50277), 27, "tokenizer", "gpt_neox.embed_in.weight",
-                    "GPTNeoXForCausalLM", "/tmp/x,y", revision, metrics));
+                    "GPTNeoXForCausalLM", "/tmp/x,y", revision, rows.size() % 3 == 0 ? "bf16" : "float32", metrics));
         }
         Path file = dir.resolve("models.csv");
         ModelsCsv.write(file, rows);

@@ -430,8 +430,9 @@ public abstract class BackendContract {
                 double fp = gram.frobeniusSquared();
                 // BF16 inputs, float32 accumulation: measured 6e-6 against float64 on unit rows.
                 assertEquals(exact, fp, 1e-4 * exact, "sum(G^2) against the float32 rows");
-                // The products of the rounded rows are exact in float32: only the accumulation errs.
-                assertEquals(rounded, fp, 1e-6 * rounded, "sum(G^2) against the rows rounded to bf16");
+                // The products of the rounded rows are exact in float32: only the accumulation errs, by about
+                // sqrt(1024) 2^-24 = 2e-6 over a block's 1024 rows (oneDNN: 1.8e-6 measured).
+                assertEquals(rounded, fp, 1e-5 * rounded, "sum(G^2) against the rows rounded to bf16");
             }
         }
     }

@@ -172,7 +172,8 @@ public final class Audit {
                 byMatrix.put(kind, results);
                 ModelResult measured = ModelResult.of(target.name(), target.family(), model, kind, settings.rows(),
                         results);
-                finished.add(withLosses(measured, target.losses()).withRevision(target.revision()));
+                finished.add(withLosses(measured, target.losses()).withRevision(target.revision())
+                        .withPrecision(backend != null ? settings.compute().precision().label() : ""));
             }
             progress.start(prefix + ": writing tokens");
             long rows = byMatrix.keySet().stream().mapToLong(k -> model.matrix(k).rows()).max().orElse(0);

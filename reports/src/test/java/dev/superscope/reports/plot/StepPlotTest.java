@@ -26,7 +26,7 @@ class StepPlotTest {
     private static ModelResult point(String sweep, String revision, double msq, double centred) {
         return new ModelResult(revision.isEmpty() ? sweep : sweep + "@" + revision, "pythia", "gpt_neox",
                 "unembedding", false, 50304, 512, "F16", OptionalInt.empty(), OptionalInt.empty(), 27, "all",
-                "embed_out.weight", "GPTNeoXForCausalLM", "EleutherAI/" + sweep + "@" + revision, revision,
+                "embed_out.weight", "GPTNeoXForCausalLM", "EleutherAI/" + sweep + "@" + revision, revision, "float32",
                 Map.of("msq_overlap", msq, "msq_overlap_centered", centred));
     }
 

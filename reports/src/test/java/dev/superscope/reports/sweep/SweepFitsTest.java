@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SweepFitsTest {
     private static ModelResult row(String model, int m, String revision) {
         return new ModelResult(model, "pythia", "gpt_neox", "unembedding", false, 50304, m, "F16", OptionalInt.empty(),
-                OptionalInt.empty(), 0, "all", "", "", "", revision, Map.of("msq_overlap", 1.0 / m));
+                OptionalInt.empty(), 0, "all", "", "", "", revision, "", Map.of("msq_overlap", 1.0 / m));
     }
 
     @Test

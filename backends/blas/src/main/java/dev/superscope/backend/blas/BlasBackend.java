@@ -11,18 +11,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * OpenBLAS on the CPU, float32 products. Made by {@link BlasBackendProvider#open} once the library is
- * loaded; closing it closes every root scope still open (and so frees all its native memory).
+ * OpenBLAS on the CPU, float32 products; or, for the bf16 precision, oneDNN's BF16 matmul. Made by
+ * {@link BlasBackendProvider#open} once the libraries are loaded; closing it closes every root scope
+ * still open (and so frees all its native memory).
  */
 final class BlasBackend implements Backend {
     private final String description;
+    /** oneDNN for the bf16 precision; null under float32. */
+    private final OneDnn oneDnn;
     private final MemoryLedger ledger = new MemoryLedger();
     /** Root scopes still open; scopes of different threads may come and go at once. */
     private final Set<BlasScope> roots = new LinkedHashSet<>();
     private boolean closed;
 
-    BlasBackend(String description) {
+    BlasBackend(String description, OneDnn oneDnn) {
         this.description = description;
+        this.oneDnn = oneDnn;
     }
 
     @Override
@@ -42,7 +46,7 @@ final class BlasBackend implements Backend {
 
     @Override
     public ComputePrecision precision() {
-        return ComputePrecision.FLOAT32;
+        return oneDnn == null ? ComputePrecision.FLOAT32 : ComputePrecision.BF16;
     }
 
     @Override
@@ -58,13 +62,22 @@ final class BlasBackend implements Backend {
     @Override
     public void close() {
         List<BlasScope> open;
+        boolean wasClosed;
         synchronized (this) {
+            wasClosed = closed;
             closed = true;
             open = new ArrayList<>(roots);
         }
         for (BlasScope scope : open) {
             scope.close();
         }
+        if (oneDnn != null && !wasClosed) {
+            oneDnn.close();
+        }
+    }
+
+    OneDnn oneDnn() {
+        return oneDnn;
     }
 
     /** A root scope has closed. */

@@ -7,6 +7,7 @@ import dev.superscope.plugins.compute.BackendSettings;
 import dev.superscope.plugins.compute.ComputePrecision;
 import dev.superscope.plugins.compute.Device;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -21,13 +22,16 @@ public final class BlasBackendProvider implements BackendProvider {
 
     /** Where the native libraries are looked for (this class's loader, except in tests). */
     private final ClassLoader resources;
+    /** This CPU's feature flags where the system lists them (Linux), for the bf16 check. */
+    private final Optional<String> cpuFlags;
 
     public BlasBackendProvider() {
-        this(BlasBackendProvider.class.getClassLoader());
+        this(BlasBackendProvider.class.getClassLoader(), Bf16Support.cpuFlags(Path.of("/proc/cpuinfo")));
     }
 
-    BlasBackendProvider(ClassLoader resources) {
+    BlasBackendProvider(ClassLoader resources, Optional<String> cpuFlags) {
         this.resources = resources;
+        this.cpuFlags = cpuFlags;
     }
 
     @Override
@@ -37,7 +41,8 @@ public final class BlasBackendProvider implements BackendProvider {
 
     @Override
     public String description() {
-        return "OpenBLAS on the CPU: Gram sums by ssyrk, quadratic forms by Cholesky and strmm, tiles by sgemm; float32";
+        return "OpenBLAS on the CPU: Gram sums by ssyrk, quadratic forms by strmm, tiles by sgemm; float32, "
+                + "or bf16 by oneDNN's matmul where the CPU has BF16 dot products";
     }
 
     @Override
@@ -50,11 +55,12 @@ public final class BlasBackendProvider implements BackendProvider {
         if (settings.device() == Device.CUDA) {
             return Optional.of("the blas backend computes on the CPU only; --device cuda needs a GPU backend");
         }
-        if (settings.precision() == ComputePrecision.BF16) {
-            return Optional.of(Bf16Support.UNAVAILABLE);
-        }
         try {
-            return NativeFiles.missing(resources, NativeFiles.platform());
+            Optional<String> missing = NativeFiles.missing(resources, NativeFiles.platform());
+            if (missing.isEmpty() && settings.precision() == ComputePrecision.BF16) {
+                return Bf16Support.unavailableReason(resources, cpuFlags);
+            }
+            return missing;
         } catch (LinkageError e) {
             return Optional.of("javacpp (org.bytedeco:javacpp:" + Versions.JAVACPP + ") is not on the class path");
         }
@@ -70,7 +76,12 @@ public final class BlasBackendProvider implements BackendProvider {
         OpenBlasLibrary.load();
         int threads = OpenBlasLibrary.setThreads(settings.threads());
         String description = OpenBlasLibrary.config() + "; " + OpenBlasLibrary.kernels() + "; "
-                + threads + (threads == 1 ? " thread" : " threads") + "; cpu, float32";
-        return new BlasBackend(description);
+                + threads + (threads == 1 ? " thread" : " threads") + "; cpu, ";
+        if (settings.precision() == ComputePrecision.BF16) {
+            // oneDNN runs on its own OpenMP pool, one thread per core (OMP_NUM_THREADS, if set, decides).
+            OneDnn oneDnn = OneDnn.load();
+            return new BlasBackend(description + "bf16 products by " + oneDnn.describe() + " (OpenMP threads)", oneDnn);
+        }
+        return new BlasBackend(description + "float32", null);
     }
 }

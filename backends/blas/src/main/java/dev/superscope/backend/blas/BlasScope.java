@@ -61,6 +61,22 @@ final class BlasScope implements ComputeScope {
         return keep(NativeAllocation.floats(count, backend.ledger(), what));
     }
 
+    /** Native memory for {@code count} bfloat16 values, freed when this scope closes (or by {@link #free}). */
+    NativeAllocation allocateBfloat16s(long count, String what) {
+        checkOpen();
+        return keep(NativeAllocation.bfloat16s(count, backend.ledger(), what));
+    }
+
+    /** Whether this backend's products take bfloat16 inputs. */
+    boolean bf16() {
+        return backend.oneDnn() != null;
+    }
+
+    /** oneDNN, for the bf16 products (null under float32). */
+    OneDnn oneDnn() {
+        return backend.oneDnn();
+    }
+
     /** Native memory for {@code count} doubles, freed when this scope closes (or by {@link #free}). */
     NativeAllocation allocateDoubles(long count, String what) {
         checkOpen();

@@ -4,9 +4,11 @@ import dev.superscope.plugins.SuperscopeException;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.ShortPointer;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * One block of native memory that a {@link BlasScope} owns and frees when it closes.
@@ -30,6 +32,11 @@ final class NativeAllocation {
     /** {@code count} floats (uninitialised). */
     static NativeAllocation floats(long count, MemoryLedger ledger, String what) {
         return allocate(count * Float.BYTES, ledger, what);
+    }
+
+    /** {@code count} bfloat16 values (uninitialised). */
+    static NativeAllocation bfloat16s(long count, MemoryLedger ledger, String what) {
+        return allocate(count * Short.BYTES, ledger, what);
     }
 
     /** {@code count} doubles (uninitialised). */
@@ -61,6 +68,20 @@ final class NativeAllocation {
     DoublePointer doublePointer() {
         long n = bytes / Double.BYTES;
         return new DoublePointer(live()).capacity(n).limit(n);
+    }
+
+    /** The memory as 16-bit values (bfloat16), for oneDNN calls. */
+    ShortPointer shortPointer() {
+        long n = bytes / Short.BYTES;
+        return new ShortPointer(live()).capacity(n).limit(n);
+    }
+
+    /** The first {@code count} 16-bit values as a Java buffer over the same memory. */
+    ShortBuffer shortBuffer(int count) {
+        if ((long) count * Short.BYTES > bytes) {
+            throw new IllegalArgumentException(count + " 16-bit values do not fit " + bytes + " bytes");
+        }
+        return new ShortPointer(live()).capacity(count).limit(count).asBuffer();
     }
 
     /** The first {@code count} floats as a Java buffer over the same memory. */

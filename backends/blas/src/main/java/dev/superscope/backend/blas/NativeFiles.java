@@ -20,19 +20,37 @@ final class NativeFiles {
         return Loader.getPlatform();
     }
 
-    /** Why the native libraries for {@code platform} are not among {@code resources}, or empty when they are. */
+    /** Why OpenBLAS's native libraries for {@code platform} are not among {@code resources}, or empty when they are. */
     static Optional<String> missing(ClassLoader resources, String platform) {
+        return missing(resources, platform, "OpenBLAS", List.of(
+                new Library("javacpp", "jnijavacpp", Versions.JAVACPP),
+                new Library("openblas", "jniopenblas_full", Versions.OPENBLAS)));
+    }
+
+    /** Why oneDNN's native libraries (for bf16) for {@code platform} are not among {@code resources}, or empty. */
+    static Optional<String> missingOneDnn(ClassLoader resources, String platform) {
+        return missing(resources, platform, "oneDNN", List.of(
+                new Library("javacpp", "jnijavacpp", Versions.JAVACPP),
+                new Library("dnnl", "jnidnnl", Versions.DNNL),
+                new Library("opencl", "jniOpenCL", Versions.OPENCL)));
+    }
+
+    private static Optional<String> missing(ClassLoader resources, String platform, String what, List<Library> libraries) {
         List<String> missing = new ArrayList<>();
-        if (resources.getResource("org/bytedeco/javacpp/" + platform + "/" + System.mapLibraryName("jnijavacpp")) == null) {
-            missing.add("org.bytedeco:javacpp:" + Versions.JAVACPP + ":" + platform);
-        }
-        if (resources.getResource("org/bytedeco/openblas/" + platform + "/" + System.mapLibraryName("jniopenblas_full")) == null) {
-            missing.add("org.bytedeco:openblas:" + Versions.OPENBLAS + ":" + platform);
+        for (Library library : libraries) {
+            String path = "org/bytedeco/" + library.artifact() + "/" + platform + "/" + System.mapLibraryName(library.jni());
+            if (resources.getResource(path) == null) {
+                missing.add("org.bytedeco:" + library.artifact() + ":" + library.version() + ":" + platform);
+            }
         }
         if (missing.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("the OpenBLAS native library for " + platform + " is not on the class path (missing "
+        return Optional.of("the " + what + " native library for " + platform + " is not on the class path (missing "
                 + String.join(" and ", missing) + "; build with -Djavacpp.platform=" + platform + ")");
+    }
+
+    /** A javacpp artifact and the JNI library its platform jar holds. */
+    private record Library(String artifact, String jni, String version) {
     }
 }

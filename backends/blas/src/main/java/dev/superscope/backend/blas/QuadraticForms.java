@@ -6,6 +6,7 @@ import org.bytedeco.openblas.global.openblas_full;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * r^T G r for every row r of a block, with G fixed: the per-token interference pass.
@@ -22,6 +23,9 @@ import java.nio.FloatBuffer;
  * direction, as LM heads' rows do; this route errs by 1.5e-8 (7.8e-8) and 2.1e-8 (9.5e-8), as accurate
  * as {@code ssymm}'s R G at half its flops (backends/blas/README.md). {@code dsdot} doubles the error of
  * a float64 Java loop (8e-9 mean) at a quarter of its time.
+ *
+ * <p>Under bf16, H is rounded to bfloat16 too and R H is one oneDNN matmul (the full square: it has no
+ * trmm, and the BF16 rate pays for the zeros); the dot products run in Java, in float64.
  */
 final class QuadraticForms {
     private final BlasScope scope;
@@ -40,16 +44,20 @@ final class QuadraticForms {
     /** The forms for the Gram sum whose float64 upper triangle (row-major) is {@code sum}. */
     static QuadraticForms of(BlasScope scope, DoubleBuffer sum, int cols) {
         int square = cols * cols;
-        NativeAllocation h = scope.allocateFloats(square, "an " + cols + " x " + cols + " float32 half Gram matrix");
-        FloatBuffer view = h.floatBuffer(square);
+        boolean bf16 = scope.bf16();
+        String what = "an " + cols + " x " + cols + (bf16 ? " bf16" : " float32") + " half Gram matrix";
+        NativeAllocation h = bf16 ? scope.allocateBfloat16s(square, what) : scope.allocateFloats(square, what);
+        FloatBuffer floats = bf16 ? null : h.floatBuffer(square);
+        ShortBuffer shorts = bf16 ? h.shortBuffer(square) : null;
         for (int i = 0; i < cols; i++) {
             int row = i * cols;
-            for (int j = 0; j < i; j++) {
-                view.put(row + j, 0f);
-            }
-            view.put(row + i, (float) (sum.get(row + i) / 2));
-            for (int j = i + 1; j < cols; j++) {
-                view.put(row + j, (float) sum.get(row + j));
+            for (int j = 0; j < cols; j++) {
+                float v = j < i ? 0f : (float) (j == i ? sum.get(row + i) / 2 : sum.get(row + j));
+                if (bf16) {
+                    shorts.put(row + j, Bfloat16.round(v));
+                } else {
+                    floats.put(row + j, v);
+                }
             }
         }
         return new QuadraticForms(scope, cols, h);
@@ -71,6 +79,20 @@ final class QuadraticForms {
             workFloats = count;
         }
         FloatPointer product = work.floatPointer();
+        if (rows.isBf16()) {
+            scope.oneDnn().multiply(k, cols, cols, rows.bf16Pointer(), cols, 1, halfGram.shortPointer(), cols, 1, product, cols);
+            ShortBuffer r = rows.bf16Values();
+            FloatBuffer p = work.floatBuffer(Math.toIntExact(count));
+            for (int i = 0; i < k; i++) {
+                int at = i * cols;
+                double dot = 0;
+                for (int j = 0; j < cols; j++, at++) {
+                    dot += (double) Bfloat16.widen(r.get(at)) * p.get(at);
+                }
+                out[i] = 2 * dot;
+            }
+            return out;
+        }
         FloatPointer r = rows.pointer();
         // strmm works in place; the rows are the caller's (often a mapped file), so multiply a copy.
         Pointer.memcpy(product, r, count * Float.BYTES);

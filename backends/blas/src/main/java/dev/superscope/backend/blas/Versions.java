@@ -6,12 +6,14 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * The javacpp and OpenBLAS versions this module was built against (from the parent pom, through a
+ * The javacpp, OpenBLAS and oneDNN versions this module was built against (from the parent pom, through a
  * filtered resource), for messages that tell the user which artifact to put on the class path.
  */
 final class Versions {
     static final String JAVACPP;
     static final String OPENBLAS;
+    static final String DNNL;
+    static final String OPENCL;
 
     static {
         Properties p = new Properties();
@@ -24,6 +26,8 @@ final class Versions {
         }
         JAVACPP = p.getProperty("javacpp", "?");
         OPENBLAS = p.getProperty("openblas", "?");
+        DNNL = p.getProperty("dnnl", "?");
+        OPENCL = p.getProperty("opencl", "?");
     }
 
     private Versions() {

@@ -7,9 +7,9 @@
  * <ul>
  *   <li>Gram sums by {@code ssyrk}: each block's R^T R, upper triangle only (half a GEMM's flops), in
  *       float32, then added to a float64 accumulator ({@link dev.superscope.backend.blas.BlasGramSum}).</li>
- *   <li>Per-row quadratic forms r^T G r by one float64 Cholesky factor G = L L^T and a {@code strmm} per
- *       block (||r^T L||^2, half a GEMM), or {@code ssymm} when G is singular
- *       ({@link dev.superscope.backend.blas.QuadraticForms}).</li>
+ *   <li>Per-row quadratic forms r^T G r = 2 r . (r^T H), H the upper triangle of G with half its
+ *       diagonal: one {@code strmm} per block (half a GEMM) and a float64 dot product per row, no
+ *       factorisation, so a singular G needs no other route ({@link dev.superscope.backend.blas.QuadraticForms}).</li>
  *   <li>Tiles A B^T by {@code sgemm}, diagonal tiles by {@code ssyrk} and a mirror
  *       ({@link dev.superscope.backend.blas.BlasTile}).</li>
  * </ul>
@@ -20,7 +20,11 @@
  *
  * <p>OpenBLAS picks its kernels for the CPU at load time, unless the user's environment pins them
  * ({@code OPENBLAS_CORETYPE}); this backend never changes the environment and says in
- * {@link dev.superscope.plugins.compute.Backend#describe()} which kernels are in use. BF16 is not offered:
- * the OpenBLAS build on Maven Central has no {@code sbgemm} (see {@link dev.superscope.backend.blas.Bf16Support}).
+ * {@link dev.superscope.plugins.compute.Backend#describe()} which kernels are in use.
+ *
+ * <p>{@code --precision bf16}: the OpenBLAS build on Maven Central has no BF16 GEMM, so the rows are
+ * rounded to bfloat16 ({@link dev.superscope.backend.blas.Bfloat16}) and every product is oneDNN's matmul
+ * with float32 output ({@link dev.superscope.backend.blas.OneDnn}, {@code org.bytedeco:dnnl}), offered only
+ * on CPUs with BF16 dot products ({@link dev.superscope.backend.blas.Bf16Support}).
  */
 package dev.superscope.backend.blas;

@@ -57,19 +57,49 @@ class BlasBackendProviderTest {
     }
 
     @Test
-    void bf16IsRefusedForWantOfSbgemm() {
-        BlasBackendProvider provider = new BlasBackendProvider();
+    void bf16IsRefusedOnACpuWithoutBf16DotProducts() {
+        BlasBackendProvider provider = new BlasBackendProvider(BlasBackendProvider.class.getClassLoader(),
+                Optional.of("fpu sse2 avx2 fma avx512f avx512bw avx512_vnni"));
         BackendSettings bf16 = settings(Device.CPU, ComputePrecision.BF16, 1);
         String reason = provider.unavailableReason(bf16).orElseThrow();
-        assertTrue(reason.contains("sbgemm") && reason.contains("org.bytedeco:openblas:0.3.31"), reason);
+        assertEquals(Bf16Support.NO_BF16_CPU, reason);
+        assertEquals(Optional.empty(), provider.unavailableReason(settings(Device.CPU, ComputePrecision.FLOAT32, 1)));
         assertEquals(SuperscopeException.USAGE, assertThrows(SuperscopeException.class, () -> provider.open(bf16)).exitCode());
+    }
+
+    @Test
+    void bf16IsOfferedOnACpuWithBf16DotProducts() {
+        BlasBackendProvider provider = new BlasBackendProvider(BlasBackendProvider.class.getClassLoader(),
+                Optional.of("fpu avx512f avx512_bf16"));
+        assertEquals(Optional.empty(), provider.unavailableReason(settings(Device.CPU, ComputePrecision.BF16, 1)));
+    }
+
+    @Test
+    void bf16WithoutOneDnnOnTheClassPathNamesTheMissingArtifacts() {
+        // The class path as it is, less oneDNN's and OpenCL's native jars.
+        ClassLoader withoutOneDnn = new ClassLoader(null) {
+            @Override
+            public URL getResource(String name) {
+                if (name.startsWith("org/bytedeco/dnnl/") || name.startsWith("org/bytedeco/opencl/")) {
+                    return null;
+                }
+                return BlasBackendProvider.class.getClassLoader().getResource(name);
+            }
+        };
+        BlasBackendProvider provider = new BlasBackendProvider(withoutOneDnn, Optional.of("avx512_bf16"));
+        assertEquals(Optional.empty(), provider.unavailableReason(settings(Device.CPU, ComputePrecision.FLOAT32, 1)));
+        String reason = provider.unavailableReason(settings(Device.CPU, ComputePrecision.BF16, 1)).orElseThrow();
+        String platform = NativeFiles.platform();
+        assertTrue(reason.contains("oneDNN") && reason.contains("org.bytedeco:dnnl:3.11-1.5.13:" + platform)
+                && reason.contains("org.bytedeco:opencl:3.0-1.5.13:" + platform), reason);
+        assertFalse(reason.contains("openblas"), reason);
     }
 
     @Test
     void missingNativeLibraryIsReportedNotThrown() throws Exception {
         // A class path without the native jars: the provider must say so, and open() must fail cleanly.
         try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
-            BlasBackendProvider provider = new BlasBackendProvider(empty);
+            BlasBackendProvider provider = new BlasBackendProvider(empty, Optional.empty());
             BackendSettings cpu = settings(Device.CPU, ComputePrecision.FLOAT32, 1);
             String reason = provider.unavailableReason(cpu).orElseThrow();
             String platform = NativeFiles.platform();

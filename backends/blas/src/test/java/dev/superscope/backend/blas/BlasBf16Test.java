@@ -1,36 +1,105 @@
 package dev.superscope.backend.blas;
 
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.openblas.global.openblas_full;
+import dev.superscope.plugins.compute.Backend;
+import dev.superscope.plugins.compute.BackendSettings;
+import dev.superscope.plugins.compute.ComputePrecision;
+import dev.superscope.plugins.compute.ComputeScope;
+import dev.superscope.plugins.compute.Device;
+import dev.superscope.plugins.compute.DeviceRows;
+import dev.superscope.plugins.compute.GramSum;
+import dev.superscope.testing.BruteForce;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.reflect.Method;
-import java.util.Arrays;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The facts behind refusing BF16 ({@link Bf16Support}). When this fails, OpenBLAS on Maven Central
- * has gained a BF16 GEMM: implement the bf16 precision on it and delete this test.
+ * The bf16 precision: rounding to bfloat16 against its definition, the CPU check, and oneDNN's products
+ * against float64 products of the same rounded rows (so that only float32 accumulation can err; the
+ * contract's bounds compare with the unrounded rows).
  */
 class BlasBf16Test {
     @Test
-    void neitherTheBindingNorTheLibraryHasSbgemm() {
-        OpenBlasLibrary.load();
-        boolean bound = Arrays.stream(openblas_full.class.getDeclaredMethods()).map(Method::getName)
-                .anyMatch(name -> name.startsWith("cblas_sb"));
-        assertFalse(bound, "the javacpp binding now has cblas_sb* functions");
-        assertNotNull(Loader.addressof("cblas_sgemm"), "symbols of the loaded library can be looked up");
-        assertNull(Loader.addressof("cblas_sbgemm"), "libopenblas now exports cblas_sbgemm");
-        assertNull(Loader.addressof("sbgemm_"), "libopenblas now exports sbgemm_");
+    void roundingIsToNearestWithTiesToEven() {
+        assertEquals((short) 0x3F80, Bfloat16.round(1f));
+        assertEquals((short) 0xBF80, Bfloat16.round(-1f));
+        float halfUlp = (float) Math.scalb(1.0, -8);
+        // 1 + 2^-8 lies halfway between 1 (even mantissa) and 1 + 2^-7: to 1.
+        assertEquals((short) 0x3F80, Bfloat16.round(1f + halfUlp));
+        // 1 + 3 * 2^-8 lies halfway between 1 + 2^-7 (odd) and 1 + 2^-6 (even): to 1 + 2^-6.
+        assertEquals((short) 0x3F82, Bfloat16.round(1f + 3 * halfUlp));
+        assertEquals((short) 0x3F81, Bfloat16.round(Math.nextUp(1f + halfUlp)));
+        assertEquals(0, Bfloat16.round(0f));
+        assertEquals(Float.POSITIVE_INFINITY, Bfloat16.widen(Bfloat16.round(Float.MAX_VALUE)));
+        assertEquals(Float.NEGATIVE_INFINITY, Bfloat16.widen(Bfloat16.round(Float.NEGATIVE_INFINITY)));
+        assertTrue(Float.isNaN(Bfloat16.widen(Bfloat16.round(Float.NaN))));
+        assertTrue(Float.isNaN(Bfloat16.widen(Bfloat16.round(Float.intBitsToFloat(0x7F800001)))), "a NaN whose payload is in the low half");
     }
 
     @Test
-    void reasonSaysWhatToDoInOneLine() {
-        assertTrue(Bf16Support.UNAVAILABLE.contains("--precision float32"));
-        assertFalse(Bf16Support.UNAVAILABLE.contains("\n"));
+    void roundingAgreesWithTheTestOracleOnRandomValues() {
+        float[] values = BruteForce.gaussian(100, 100, 41);
+        for (float v : values) {
+            float rounded = Bfloat16.widen(Bfloat16.round(v));
+            assertEquals(BruteForce.bfloat16(v), rounded, 0f);
+            assertTrue(Math.abs(rounded - v) <= Math.scalb(Math.abs(v), -8), v + " -> " + rounded);
+        }
+    }
+
+    @Test
+    void cpuFlagsAreReadFromTheFirstFlagsLine(@TempDir Path dir) throws IOException {
+        Path cpuinfo = dir.resolve("cpuinfo");
+        Files.writeString(cpuinfo, "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx512f AVX512_BF16 sha_ni\n\nprocessor\t: 1\nflags\t\t: fpu\n");
+        Optional<String> flags = Bf16Support.cpuFlags(cpuinfo);
+        assertTrue(Bf16Support.hasBf16(flags.orElseThrow()));
+        assertFalse(Bf16Support.hasBf16(" fpu avx512f avx512_bf16x amx_tile"), "whole flags only");
+        assertTrue(Bf16Support.hasBf16("amx_bf16 amx_tile"));
+        assertEquals(Optional.empty(), Bf16Support.cpuFlags(dir.resolve("absent")));
+        Files.writeString(cpuinfo, "Processor\t: ARMv7\n");
+        assertEquals(Optional.empty(), Bf16Support.cpuFlags(cpuinfo), "no flags line: let oneDNN decide");
+    }
+
+    @Test
+    void productsEqualFloat64ProductsOfTheRoundedRows() {
+        BlasBackendProvider provider = new BlasBackendProvider();
+        BackendSettings bf16 = new BackendSettings(Device.CPU, ComputePrecision.BF16, 2);
+        Optional<String> reason = provider.unavailableReason(bf16);
+        assumeTrue(reason.isEmpty(), () -> "bf16 unavailable here: " + reason.orElse(""));
+        int n = 700;
+        int m = 48;
+        float[] w = BruteForce.gaussian(n, m, 42);
+        float[] rounded = BruteForce.bfloat16(w);
+        try (Backend backend = provider.open(bf16); ComputeScope scope = backend.newScope()) {
+            assertEquals(ComputePrecision.BF16, backend.precision());
+            assertTrue(backend.describe().contains("oneDNN"), backend.describe());
+            DeviceRows rows = scope.rows(BruteForce.heap(w, n, m));
+            GramSum gram = scope.newGram(m);
+            gram.add(rows);
+            double[] exact = BruteForce.gram(rounded, n, m);
+            double[] got = gram.toArray();
+            for (int i = 0; i < exact.length; i++) {
+                // bf16 x bf16 products are exact in float32; a float32 sum of n of them errs by ~n 2^-24.
+                assertEquals(exact[i], got[i], 1e-5 * (1 + Math.abs(exact[i])) * Math.sqrt(n), "G entry " + i);
+            }
+
+            int k = 90;
+            DeviceRows a = scope.rows(BruteForce.direct(BruteForce.rows(w, m, 0, k), k, m));
+            DeviceRows b = scope.rows(BruteForce.direct(BruteForce.rows(w, m, 200, 130), 130, m));
+            FloatBuffer tile = scope.newTile(k, 130).multiply(a, b);
+            double[] c = BruteForce.product(BruteForce.rows(rounded, m, 0, k), k, BruteForce.rows(rounded, m, 200, 130), 130, m);
+            assertEquals(k * 130, tile.remaining());
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(c[i], tile.get(i), 2e-5 * (1 + Math.abs(c[i])), "tile entry " + i);
+            }
+        }
     }
 }

@@ -24,6 +24,8 @@ import java.nio.file.StandardOpenOption;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +43,29 @@ class BlasMemoryTest {
     @AfterEach
     void close() {
         backend.close();
+    }
+
+    @Test
+    void bf16RowsGramFormsAndTilesGiveEverythingBackWhenTheBackendCloses() {
+        BlasBackendProvider provider = new BlasBackendProvider();
+        BackendSettings bf16 = new BackendSettings(Device.CPU, ComputePrecision.BF16, 2);
+        assumeTrue(provider.unavailableReason(bf16).isEmpty(), "bf16 unavailable here");
+        BlasBackend rounded = (BlasBackend) provider.open(bf16);
+        try {
+            ComputeScope scope = rounded.newScope();
+            BlasRows rows = (BlasRows) scope.rows(BruteForce.direct(BruteForce.gaussian(40, 16, 3), 40, 16));
+            assertTrue(rows.isBf16() && rows.copied(), "rounded into a copy of their own");
+            assertEquals(40 * 16 * Short.BYTES, rounded.liveNativeBytes());
+            GramSum gram = scope.newGram(16);
+            gram.add(rows);
+            gram.quadraticForms(rows);
+            scope.newTile(40, 40).multiply(rows, rows);
+            assertTrue(rounded.liveNativeBytes() > 40 * 16 * Short.BYTES);
+            assertThrows(IllegalStateException.class, rows::pointer, "no float32 view of bf16 rows");
+        } finally {
+            rounded.close();
+        }
+        assertEquals(0, rounded.liveNativeBytes(), "closing the backend closes the open scope");
     }
 
     @Test

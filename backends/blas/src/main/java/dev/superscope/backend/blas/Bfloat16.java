@@ -1,0 +1,35 @@
+package dev.superscope.backend.blas;
+
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+
+/**
+ * bfloat16, the upper half of a float32: rounding to it (to nearest, ties to even, as oneDNN's own
+ * reorders and PyTorch's {@code to(bfloat16)} do) and widening from it (exact).
+ */
+final class Bfloat16 {
+    private Bfloat16() {
+    }
+
+    /** {@code value} rounded to the nearest bfloat16 (ties to even); NaN stays NaN. */
+    static short round(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        if (Float.isNaN(value)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        int lsb = (bits >>> 16) & 1;
+        return (short) ((bits + 0x7FFF + lsb) >>> 16);
+    }
+
+    /** The float32 equal to the bfloat16 {@code bits}. */
+    static float widen(short bits) {
+        return Float.intBitsToFloat((bits & 0xFFFF) << 16);
+    }
+
+    /** Rounds {@code count} floats of {@code from} (absolute index 0 on) into {@code to}. */
+    static void round(FloatBuffer from, ShortBuffer to, int count) {
+        for (int i = 0; i < count; i++) {
+            to.put(i, round(from.get(i)));
+        }
+    }
+}
