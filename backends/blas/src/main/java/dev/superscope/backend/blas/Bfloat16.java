@@ -2,12 +2,16 @@ package dev.superscope.backend.blas;
 
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.stream.IntStream;
 
 /**
  * bfloat16, the upper half of a float32: rounding to it (to nearest, ties to even, as oneDNN's own
  * reorders and PyTorch's {@code to(bfloat16)} do) and widening from it (exact).
  */
 final class Bfloat16 {
+    /** Values per parallel task when rounding a block. */
+    private static final int CHUNK = 1 << 16;
+
     private Bfloat16() {
     }
 
@@ -26,10 +30,17 @@ final class Bfloat16 {
         return Float.intBitsToFloat((bits & 0xFFFF) << 16);
     }
 
-    /** Rounds {@code count} floats of {@code from} (absolute index 0 on) into {@code to}. */
+    /**
+     * Rounds {@code count} floats of {@code from} (absolute index 0 on) into {@code to}, in chunks on the
+     * common pool: a 4096 x 768 block took 3 ms on one thread, a quarter of its Gram product's time.
+     */
     static void round(FloatBuffer from, ShortBuffer to, int count) {
-        for (int i = 0; i < count; i++) {
-            to.put(i, round(from.get(i)));
-        }
+        int chunks = (count + CHUNK - 1) / CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int end = Math.min(count, (c + 1) * CHUNK);
+            for (int i = c * CHUNK; i < end; i++) {
+                to.put(i, round(from.get(i)));
+            }
+        });
     }
 }

@@ -10,7 +10,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * G = sum of R^T R by {@code ssyrk} (under bf16, by oneDNN's BF16 matmul of the full square): each block's product, upper triangle only (n m^2 flops, half a
+ * G = sum of R^T R by {@code ssyrk} (under bf16, by oneDNN's BF16 matmul, panel by panel on and above the diagonal): each block's product, upper triangle only (n m^2 flops, half a
  * GEMM's), into a float32 m x m scratch, then added to a float64 accumulator, so the error over a head of
  * any length is one block's float32 rounding. Only the upper triangle (row-major: column >= row) of either
  * matrix is ever written or read; {@link #toArray()} mirrors it.
@@ -57,10 +57,7 @@ final class BlasGramSum implements GramSum {
             return;
         }
         if (r.isBf16()) {
-            // R^T R as one matmul: R^T is R read with swapped strides. Both triangles are formed (oneDNN has
-            // no syrk); only the upper one is summed.
-            scope.oneDnn().multiply(cols, r.rows(), cols, r.bf16Pointer(), 1, cols, r.bf16Pointer(), cols, 1,
-                    blockProduct, cols);
+            Bf16Products.gramUpper(scope.oneDnn(), r.bf16Pointer(), r.rows(), cols, blockProduct);
         } else {
             openblas_full.cblas_ssyrk(openblas_full.CblasRowMajor, openblas_full.CblasUpper, openblas_full.CblasTrans,
                     cols, r.rows(), 1f, r.pointer(), cols, 0f, blockProduct, cols);

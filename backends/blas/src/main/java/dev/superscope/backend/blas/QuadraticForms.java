@@ -24,8 +24,8 @@ import java.nio.ShortBuffer;
  * as {@code ssymm}'s R G at half its flops (backends/blas/README.md). {@code dsdot} doubles the error of
  * a float64 Java loop (8e-9 mean) at a quarter of its time.
  *
- * <p>Under bf16, H is rounded to bfloat16 too and R H is one oneDNN matmul (the full square: it has no
- * trmm, and the BF16 rate pays for the zeros); the dot products run in Java, in float64.
+ * <p>Under bf16, H is rounded to bfloat16 too and R H is oneDNN matmuls over the panels on and above the
+ * diagonal ({@link Bf16Products}: oneDNN has no trmm); the dot products run in Java, in float64.
  */
 final class QuadraticForms {
     private final BlasScope scope;
@@ -80,7 +80,7 @@ final class QuadraticForms {
         }
         FloatPointer product = work.floatPointer();
         if (rows.isBf16()) {
-            scope.oneDnn().multiply(k, cols, cols, rows.bf16Pointer(), cols, 1, halfGram.shortPointer(), cols, 1, product, cols);
+            Bf16Products.timesUpperTriangular(scope.oneDnn(), rows.bf16Pointer(), k, cols, halfGram.shortPointer(), product);
             ShortBuffer r = rows.bf16Values();
             FloatBuffer p = work.floatBuffer(Math.toIntExact(count));
             for (int i = 0; i < k; i++) {

@@ -69,6 +69,64 @@ class BlasBf16Test {
     }
 
     @Test
+    void panelsCoverTheColumnsInOrder() {
+        assertEquals(1, Bf16Products.panels(64));
+        assertEquals(2, Bf16Products.panels(768));
+        assertEquals(16, Bf16Products.panels(8192));
+        for (int m : new int[] {1, 300, 768, 1300, 8192}) {
+            int panels = Bf16Products.panels(m);
+            assertEquals(0, Bf16Products.panelStart(0, panels, m));
+            assertEquals(m, Bf16Products.panelStart(panels, panels, m));
+            for (int p = 0; p < panels; p++) {
+                assertTrue(Bf16Products.panelStart(p + 1, panels, m) > Bf16Products.panelStart(p, panels, m));
+            }
+        }
+    }
+
+    @Test
+    void panelledGramAndFormsEqualFloat64OnesOfTheRoundedInputs() {
+        // m = 1300: three uneven panels, so off-diagonal panel products and the triangular forms both run.
+        BlasBackendProvider provider = new BlasBackendProvider();
+        BackendSettings bf16 = new BackendSettings(Device.CPU, ComputePrecision.BF16, 2);
+        Optional<String> reason = provider.unavailableReason(bf16);
+        assumeTrue(reason.isEmpty(), () -> "bf16 unavailable here: " + reason.orElse(""));
+        int n = 260;
+        int m = 1300;
+        assertEquals(3, Bf16Products.panels(m));
+        float[] w = BruteForce.unitRowsWithCommonDirection(n, m, 1.0, 43);
+        float[] rounded = BruteForce.bfloat16(w);
+        try (Backend backend = provider.open(bf16); ComputeScope scope = backend.newScope()) {
+            DeviceRows rows = scope.rows(BruteForce.direct(w, n, m));
+            GramSum gram = scope.newGram(m);
+            gram.add(rows);
+            double[] exact = BruteForce.gram(rounded, n, m);
+            double[] got = gram.toArray();
+            for (int i = 0; i < exact.length; i++) {
+                assertEquals(exact[i], got[i], 1e-5 * (1 + Math.abs(exact[i])), "G entry " + i);
+            }
+            // The forms use H = triu(G) with half its diagonal, rounded to bf16: the same H here, in float64.
+            double[] h = new double[m * m];
+            for (int i = 0; i < m; i++) {
+                for (int j = i; j < m; j++) {
+                    h[i * m + j] = BruteForce.bfloat16((float) (j == i ? got[i * m + i] / 2 : got[i * m + j]));
+                }
+            }
+            double[] forms = gram.quadraticForms(rows);
+            for (int r = 0; r < n; r++) {
+                double want = 0;
+                for (int j = 0; j < m; j++) {
+                    double rh = 0;
+                    for (int l = 0; l <= j; l++) {
+                        rh += (double) rounded[r * m + l] * h[l * m + j];
+                    }
+                    want += 2 * rounded[r * m + j] * rh;
+                }
+                assertEquals(want, forms[r], 1e-5 * Math.abs(want), "form of row " + r);
+            }
+        }
+    }
+
+    @Test
     void productsEqualFloat64ProductsOfTheRoundedRows() {
         BlasBackendProvider provider = new BlasBackendProvider();
         BackendSettings bf16 = new BackendSettings(Device.CPU, ComputePrecision.BF16, 2);
