@@ -74,19 +74,24 @@ public final class OverlapAnalyzer extends BuiltInAnalyzer {
         }
         try (ComputeScope root = context.backend().newScope()) {
             GramSum gram = root.newGram(m);
-            GramSum centredGram = root.newGram(m);
-            long centred = 0;
-            try (UnitRows rows = new UnitRows(blocks, scan, scan.mean())) {
-                for (int b = 0; b < blocks.blockCount(); b++) {
-                    rows.prepare(b);
-                    try (ComputeScope block = root.newChild()) {
-                        gram.add(block.rows(rows.unit()));
-                        centredGram.add(block.rows(rows.centred()));
+            Grams grams;
+            // Only the centred sum's norm is needed: its scope closes before the interference pass, which
+            // needs the room (at m = 8192 a Gram sum holds 512 MB).
+            try (ComputeScope centredScope = root.newChild()) {
+                GramSum centredGram = centredScope.newGram(m);
+                long centred = 0;
+                try (UnitRows rows = new UnitRows(blocks, scan, scan.mean())) {
+                    for (int b = 0; b < blocks.blockCount(); b++) {
+                        rows.prepare(b);
+                        try (ComputeScope block = root.newChild()) {
+                            gram.add(block.rows(rows.unit()));
+                            centredGram.add(block.rows(rows.centred()));
+                        }
+                        centred += rows.centredCount();
                     }
-                    centred += rows.centredCount();
                 }
+                grams = new Grams(gram.frobeniusSquared(), centred, centredGram.frobeniusSquared());
             }
-            Grams grams = new Grams(gram.frobeniusSquared(), centred, centredGram.frobeniusSquared());
             interference(blocks, scan, gram, root, interference);
             return result(matrix, scan, grams, interference);
         } catch (RuntimeException e) {

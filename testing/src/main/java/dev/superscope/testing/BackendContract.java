@@ -1,5 +1,6 @@
 package dev.superscope.testing;
 
+import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.compute.Backend;
 import dev.superscope.plugins.compute.BackendProvider;
 import dev.superscope.plugins.compute.BackendSettings;
@@ -411,6 +412,22 @@ public abstract class BackendContract {
     }
 
     // ---- BF16 ----
+
+    @Test
+    void bf16IsEitherRefusedOnOpeningOrComputedInBf16() {
+        BackendSettings bf16 = settings(ComputePrecision.BF16);
+        Optional<String> reason = provider().unavailableReason(bf16);
+        if (reason.isPresent()) {
+            // Never a backend that computes in float32 while saying bf16 (or the other way round).
+            SuperscopeException e = assertThrows(SuperscopeException.class, () -> provider().open(bf16).close());
+            assertEquals(reason.get(), e.getMessage());
+            assertFalse(reason.get().contains("\n"), "one line");
+        } else {
+            try (Backend backend = provider().open(bf16)) {
+                assertEquals(ComputePrecision.BF16, backend.precision());
+            }
+        }
+    }
 
     @Test
     void bf16GramIsWithinItsErrorBound() {

@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -59,6 +60,10 @@ public final class KernelRates {
         }
         BackendProvider provider = Plugins.discover(KernelRates.class.getClassLoader()).backend(backendName);
         BackendSettings settings = new BackendSettings(Device.CPU, precision, Runtime.getRuntime().availableProcessors());
+        Optional<String> unavailable = provider.unavailableReason(settings);
+        if (unavailable.isPresent()) {
+            throw new IllegalStateException(provider.name() + " cannot run here: " + unavailable.get());
+        }
         List<Rate> rates = new ArrayList<>();
         try (Backend backend = provider.open(settings)) {
             rates.add(tile(backend, 4096, 768, reps));

@@ -21,8 +21,6 @@ final class BlasGramSum implements GramSum {
 
     private final BlasScope scope;
     private final int cols;
-    private final FloatPointer blockProduct;
-    private final FloatBuffer blockView;
     private final NativeAllocation sum;
     private final DoubleBuffer sumView;
     private long rows;
@@ -36,9 +34,6 @@ final class BlasGramSum implements GramSum {
         this.scope = scope;
         this.cols = cols;
         int square = cols * cols;
-        NativeAllocation product = scope.allocateFloats(square, "an " + cols + " x " + cols + " float32 block product");
-        this.blockProduct = product.floatPointer();
-        this.blockView = product.floatBuffer(square);
         this.sum = scope.allocateDoubles(square, "an " + cols + " x " + cols + " float64 Gram sum");
         this.sumView = sum.doubleBuffer(square);
         Pointer.memset(sum.doublePointer(), 0, sum.bytes());
@@ -56,6 +51,11 @@ final class BlasGramSum implements GramSum {
         if (r.rows() == 0) {
             return;
         }
+        // The block product lives in the scope's scratch, shared by every Gram sum of the scope (the raw
+        // and centred sums of an overlap pass: 256 MB at m = 8192) and given back once the forms start.
+        NativeAllocation product = scope.scratchFloats((long) cols * cols);
+        FloatPointer blockProduct = product.floatPointer();
+        FloatBuffer blockView = product.floatBuffer(cols * cols);
         if (r.isBf16()) {
             Bf16Products.gramUpper(scope.oneDnn(), r.bf16Pointer(), r.rows(), cols, blockProduct);
         } else {
@@ -102,6 +102,7 @@ final class BlasGramSum implements GramSum {
         BlasRows r = rowsOf(block);
         scope.checkOpen();
         if (forms == null) {
+            scope.freeScratch();
             forms = QuadraticForms.of(scope, sumView, cols);
         }
         return forms.of(r);

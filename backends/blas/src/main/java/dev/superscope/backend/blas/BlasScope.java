@@ -22,6 +22,8 @@ final class BlasScope implements ComputeScope {
     private final BlasScope parent;
     private final Set<BlasScope> children = new LinkedHashSet<>();
     private final List<NativeAllocation> allocations = new ArrayList<>();
+    /** Work memory shared by the kernels of this scope tree, which run one at a time ({@link #scratchFloats}). */
+    private NativeAllocation scratch;
     private boolean closed;
 
     BlasScope(BlasBackend backend, BlasScope parent) {
@@ -81,6 +83,33 @@ final class BlasScope implements ComputeScope {
     NativeAllocation allocateDoubles(long count, String what) {
         checkOpen();
         return keep(NativeAllocation.doubles(count, backend.ledger(), what));
+    }
+
+    /**
+     * At least {@code count} floats of work memory shared by every kernel of this scope's tree (held by
+     * its root): its contents last until the next kernel call, and it is freed with the root or by
+     * {@link #freeScratch}.
+     */
+    NativeAllocation scratchFloats(long count) {
+        checkOpen();
+        if (parent != null) {
+            return parent.scratchFloats(count);
+        }
+        if (scratch == null || scratch.bytes() < count * Float.BYTES) {
+            freeScratch();
+            scratch = allocateFloats(count, "a work buffer of " + count + " floats");
+        }
+        return scratch;
+    }
+
+    /** Gives the work memory back now (the next phase of the work needs its room). */
+    void freeScratch() {
+        if (parent != null) {
+            parent.freeScratch();
+        } else if (scratch != null) {
+            free(scratch);
+            scratch = null;
+        }
     }
 
     /** Frees {@code allocation} now (a work buffer being replaced by a larger one). */

@@ -86,24 +86,15 @@ class BlasBf16Test {
     @Test
     void panelledGramAndFormsEqualFloat64OnesOfTheRoundedInputs() {
         // m = 1300: three uneven panels, so off-diagonal panel products and the triangular forms both run.
-        BlasBackendProvider provider = new BlasBackendProvider();
-        BackendSettings bf16 = new BackendSettings(Device.CPU, ComputePrecision.BF16, 2);
-        Optional<String> reason = provider.unavailableReason(bf16);
-        assumeTrue(reason.isEmpty(), () -> "bf16 unavailable here: " + reason.orElse(""));
         int n = 260;
         int m = 1300;
         assertEquals(3, Bf16Products.panels(m));
         float[] w = BruteForce.unitRowsWithCommonDirection(n, m, 1.0, 43);
         float[] rounded = BruteForce.bfloat16(w);
-        try (Backend backend = provider.open(bf16); ComputeScope scope = backend.newScope()) {
+        try (Backend backend = openBf16(); ComputeScope scope = backend.newScope()) {
             DeviceRows rows = scope.rows(BruteForce.direct(w, n, m));
             GramSum gram = scope.newGram(m);
-            gram.add(rows);
-            double[] exact = BruteForce.gram(rounded, n, m);
-            double[] got = gram.toArray();
-            for (int i = 0; i < exact.length; i++) {
-                assertEquals(exact[i], got[i], 1e-5 * (1 + Math.abs(exact[i])), "G entry " + i);
-            }
+            double[] got = assertGramOfRoundedRows(gram, rows, rounded, n, m);
             // The forms use H = triu(G) with half its diagonal, rounded to bf16: the same H here, in float64.
             double[] h = new double[m * m];
             for (int i = 0; i < m; i++) {
@@ -128,26 +119,15 @@ class BlasBf16Test {
 
     @Test
     void productsEqualFloat64ProductsOfTheRoundedRows() {
-        BlasBackendProvider provider = new BlasBackendProvider();
-        BackendSettings bf16 = new BackendSettings(Device.CPU, ComputePrecision.BF16, 2);
-        Optional<String> reason = provider.unavailableReason(bf16);
-        assumeTrue(reason.isEmpty(), () -> "bf16 unavailable here: " + reason.orElse(""));
         int n = 700;
         int m = 48;
         float[] w = BruteForce.gaussian(n, m, 42);
         float[] rounded = BruteForce.bfloat16(w);
-        try (Backend backend = provider.open(bf16); ComputeScope scope = backend.newScope()) {
+        try (Backend backend = openBf16(); ComputeScope scope = backend.newScope()) {
             assertEquals(ComputePrecision.BF16, backend.precision());
             assertTrue(backend.describe().contains("oneDNN"), backend.describe());
             DeviceRows rows = scope.rows(BruteForce.heap(w, n, m));
-            GramSum gram = scope.newGram(m);
-            gram.add(rows);
-            double[] exact = BruteForce.gram(rounded, n, m);
-            double[] got = gram.toArray();
-            for (int i = 0; i < exact.length; i++) {
-                // bf16 x bf16 products are exact in float32; a float32 sum of n of them errs by ~n 2^-24.
-                assertEquals(exact[i], got[i], 1e-5 * (1 + Math.abs(exact[i])) * Math.sqrt(n), "G entry " + i);
-            }
+            assertGramOfRoundedRows(scope.newGram(m), rows, rounded, n, m);
 
             int k = 90;
             DeviceRows a = scope.rows(BruteForce.direct(BruteForce.rows(w, m, 0, k), k, m));
@@ -159,5 +139,28 @@ class BlasBf16Test {
                 assertEquals(c[i], tile.get(i), 2e-5 * (1 + Math.abs(c[i])), "tile entry " + i);
             }
         }
+    }
+
+    /** The backend in bf16, or the test skipped where this CPU or class path has no BF16 products. */
+    private static Backend openBf16() {
+        BlasBackendProvider provider = new BlasBackendProvider();
+        BackendSettings bf16 = new BackendSettings(Device.CPU, ComputePrecision.BF16, 2);
+        Optional<String> reason = provider.unavailableReason(bf16);
+        assumeTrue(reason.isEmpty(), () -> "bf16 unavailable here: " + reason.orElse(""));
+        return provider.open(bf16);
+    }
+
+    /**
+     * Adds {@code rows} to {@code gram} and checks G against float64 products of the {@code rounded} rows:
+     * bf16 x bf16 products are exact in float32, so only float32 accumulation errs (about sqrt(n) 2^-24).
+     */
+    private static double[] assertGramOfRoundedRows(GramSum gram, DeviceRows rows, float[] rounded, int n, int m) {
+        gram.add(rows);
+        double[] exact = BruteForce.gram(rounded, n, m);
+        double[] got = gram.toArray();
+        for (int i = 0; i < exact.length; i++) {
+            assertEquals(exact[i], got[i], 1e-5 * (1 + Math.abs(exact[i])) * Math.sqrt(n), "G entry " + i);
+        }
+        return got;
     }
 }

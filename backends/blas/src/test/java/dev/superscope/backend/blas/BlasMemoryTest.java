@@ -170,8 +170,31 @@ class BlasMemoryTest {
             gram.quadraticForms(scope.rows(BruteForce.direct(w, 10, m)));
             gram.quadraticForms(scope.rows(BruteForce.direct(w, 500, m)));
             gram.quadraticForms(scope.rows(BruteForce.direct(w, 100, m)));
-            // H (m x m) and one work buffer for the largest block so far: the smaller ones were freed.
-            assertEquals(afterAdd + (long) m * m * Float.BYTES + 500L * m * Float.BYTES, backend.liveNativeBytes());
+            // The block product's scratch (m x m) went when the forms started; H (m x m) and one work buffer
+            // for the largest block so far came: the smaller ones were freed.
+            assertEquals(afterAdd - (long) m * m * Float.BYTES + (long) m * m * Float.BYTES + 500L * m * Float.BYTES,
+                    backend.liveNativeBytes());
         }
+    }
+
+    @Test
+    void gramSumsOfOneScopeTreeShareOneBlockProduct() {
+        int m = 30;
+        FloatRows block = BruteForce.direct(BruteForce.gaussian(40, m, 6), 40, m);
+        try (ComputeScope scope = backend.newScope()) {
+            GramSum raw = scope.newGram(m);
+            ComputeScope child = scope.newChild();
+            GramSum other = child.newGram(m);
+            long sums = backend.liveNativeBytes();
+            assertEquals(2L * m * m * Double.BYTES, sums, "two float64 sums, no scratch yet");
+            raw.add(scope.rows(block));
+            other.add(child.rows(block));
+            assertEquals(sums + (long) m * m * Float.BYTES, backend.liveNativeBytes(), "one m x m block product");
+            assertArrayEquals(raw.toArray(), other.toArray(), 0.0);
+            child.close();
+            assertEquals((long) m * m * (Double.BYTES + Float.BYTES), backend.liveNativeBytes(),
+                    "the child's sum went, the root's scratch stays");
+        }
+        assertEquals(0, backend.liveNativeBytes());
     }
 }

@@ -1,5 +1,6 @@
 package dev.superscope.backend.torch;
 
+import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.compute.Backend;
 import dev.superscope.plugins.compute.BackendProvider;
 import dev.superscope.plugins.compute.BackendSettings;
@@ -74,6 +75,11 @@ public final class TorchBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(BackendSettings settings) {
+        // What cannot run is refused here too, so that no backend computes in float32 while saying bf16.
+        Optional<String> reason = unavailableReason(settings);
+        if (reason.isPresent()) {
+            throw new SuperscopeException(SuperscopeException.USAGE, reason.get());
+        }
         return new TorchBackend(TorchEngine.start(settings.device(), settings.threads()), settings.precision());
     }
 }
