@@ -30,8 +30,8 @@ import java.util.SplittableRandom;
  *
  * <pre>KernelRates --backend blas|torch [--precision float32|bf16] [--reps 3] [--large]</pre>
  *
- * Without {@code --large} the shapes are GPT-2-small's (n = 50257 in 4096-row blocks, m = 768, tiles of
- * 4096); with it, the 72B-shaped head's width too (16384 x 8192 blocks, 4096 x 4096 x 8192 tiles).
+ * Without {@code --large} the shapes are GPT-2-small's (n = 50257 in 4096-row blocks, and in the
+ * 16384-row blocks the overlap analyzer reads at this width; m = 768, tiles of 4096); with it, the 72B-shaped head's width too (16384 x 8192 blocks, 4096 x 4096 x 8192 tiles).
  */
 public final class KernelRates {
     private record Rate(String kernel, String shape, double seconds, double flops) {
@@ -68,6 +68,8 @@ public final class KernelRates {
         try (Backend backend = provider.open(settings)) {
             rates.add(tile(backend, 4096, 768, reps));
             rates.addAll(gramAndForms(backend, 50257, 768, 4096, reps));
+            // The overlap analyzer's own Gram blocks at this width (OverlapAnalyzer.GRAM_BLOCK_FACTOR).
+            rates.addAll(gramAndForms(backend, 50257, 768, 16384, reps));
             if (large) {
                 rates.add(tile(backend, 4096, 8192, reps));
                 rates.addAll(gramAndForms(backend, 16384, 8192, 16384, reps));

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +33,15 @@ class BenchmarksComputeTest {
 
     private static final int ROWS = 300;
     private static final int BLOCK_ROWS = 128;
+
+    /** {@code bench} on this backend with {@code cols} columns and its own {@code shape}, its head open. */
+    private <B extends MappedHead> B opened(B bench, int cols, Consumer<B> shape) throws IOException {
+        bench.backend = backendName;
+        bench.cols = cols;
+        shape.accept(bench);
+        bench.openHead();
+        return bench;
+    }
 
     @Test
     void gemmRateComputesTheTileProduct() throws Exception {
@@ -60,12 +71,10 @@ class BenchmarksComputeTest {
 
     @Test
     void rowScanMeasuresEveryRow() throws Exception {
-        RowScanBench bench = new RowScanBench();
-        bench.backend = backendName;
-        bench.rows = ROWS;
-        bench.cols = 96;
-        bench.blockRows = BLOCK_ROWS;
-        bench.openHead();
+        RowScanBench bench = opened(new RowScanBench(), 96, b -> {
+            b.rows = ROWS;
+            b.blockRows = BLOCK_ROWS;
+        });
         Path file = bench.file();
         try {
             double[][] w = values(bench.freshMatrix());
@@ -89,12 +98,10 @@ class BenchmarksComputeTest {
 
     @Test
     void gramBenchmarksMatchBruteForceOverlaps() throws Exception {
-        GramBench bench = new GramBench();
-        bench.backend = backendName;
-        bench.rows = ROWS;
-        bench.cols = 200;
-        bench.blockRows = BLOCK_ROWS;
-        bench.openHead();
+        GramBench bench = opened(new GramBench(), 200, b -> {
+            b.rows = ROWS;
+            b.blockRows = BLOCK_ROWS;
+        });
         try {
             double[][] w = values(bench.freshMatrix());
             double[][] u = unit(w);
@@ -126,14 +133,12 @@ class BenchmarksComputeTest {
 
     @Test
     void pairwiseBenchmarksMatchBruteForceCosines() throws Exception {
-        PairwiseBench bench = new PairwiseBench();
-        bench.backend = backendName;
-        bench.rows = ROWS;
         // Narrow rows make other rows often outscore a row at its own direction: a decode-error rate
         // well away from 0 and 1.
-        bench.cols = 8;
-        bench.blockRows = BLOCK_ROWS;
-        bench.openHead();
+        PairwiseBench bench = opened(new PairwiseBench(), 8, b -> {
+            b.rows = ROWS;
+            b.blockRows = BLOCK_ROWS;
+        });
         try {
             double[][] w = values(bench.freshMatrix());
             double[][] u = unit(w);

@@ -22,22 +22,15 @@ final class BlasRows implements DeviceRows {
     private final FloatRows source;
     private final FloatPointer pointer;
     private final FloatBuffer values;
-    private final boolean copied;
     /** The rows rounded to bfloat16 (bf16 precision only; else null). */
     private final NativeAllocation bf16;
 
-    private BlasRows(BlasScope scope, FloatRows source, FloatPointer pointer, FloatBuffer values, boolean copied,
-                     NativeAllocation bf16) {
+    private BlasRows(BlasScope scope, FloatRows source, FloatPointer pointer, FloatBuffer values, NativeAllocation bf16) {
         this.scope = scope;
         this.source = source;
         this.pointer = pointer;
         this.values = values;
-        this.copied = copied;
         this.bf16 = bf16;
-    }
-
-    private BlasRows(BlasScope scope, FloatRows source, FloatPointer pointer, FloatBuffer values, boolean copied) {
-        this(scope, source, pointer, values, copied, null);
     }
 
     /** A view of {@code block} (direct) or a copy of it (heap) belonging to {@code scope}. */
@@ -47,21 +40,21 @@ final class BlasRows implements DeviceRows {
         ByteBuffer bytes = block.data().duplicate().order(ByteOrder.nativeOrder()).position(0).limit(count * Float.BYTES);
         FloatBuffer floats = bytes.slice().order(ByteOrder.nativeOrder()).asFloatBuffer();
         if (count == 0) {
-            return new BlasRows(scope, block, null, floats, false);
+            return new BlasRows(scope, block, null, floats, null);
         }
         if (scope.bf16()) {
             NativeAllocation rounded = scope.allocateBfloat16s(count, "a bf16 copy of a " + block.rows() + " x " + block.cols() + " block");
             Bfloat16.round(floats, rounded.shortBuffer(count), count);
-            return new BlasRows(scope, block, null, null, true, rounded);
+            return new BlasRows(scope, block, null, null, rounded);
         }
         if (bytes.isDirect()) {
-            return new BlasRows(scope, block, new FloatPointer(floats), floats, false);
+            return new BlasRows(scope, block, new FloatPointer(floats), floats, null);
         }
         NativeAllocation copy = scope.allocateFloats(count, "a copy of a " + block.rows() + " x " + block.cols() + " block");
         FloatBuffer target = copy.floatBuffer(count);
         target.put(floats);
         target.position(0);
-        return new BlasRows(scope, block, copy.floatPointer(), target, true);
+        return new BlasRows(scope, block, copy.floatPointer(), target, null);
     }
 
     @Override
@@ -126,9 +119,9 @@ final class BlasRows implements DeviceRows {
         return pointer == null ? 0 : pointer.address();
     }
 
-    /** Whether the rows were copied (a heap block) rather than used where they lie. */
+    /** Whether the rows were copied (a heap block, or rounded to bfloat16) rather than used where they lie. */
     boolean copied() {
-        return copied;
+        return bf16 != null || (pointer != null && !source.data().isDirect());
     }
 
     BlasScope scope() {
