@@ -207,11 +207,12 @@ final class CosineTileKernel {
             // which mostly fall in the same bin.
             double s0 = 0;
             double s1 = 0;
-            float mx = maxAbs;
             float rb = Float.NEGATIVE_INFINITY;
             int rbAt = -1;
             float rn = Float.NEGATIVE_INFINITY;
             int rnAt = -1;
+            // Pairs below both the collapse threshold and the kept pairs' floor need neither: one test.
+            float gate = Math.min(threshold, topFloor);
             int j = from;
             for (; j + 1 < to; j += 2) {
                 float a = c[j];
@@ -220,8 +221,6 @@ final class CosineTileKernel {
                 float ab = Math.abs(b);
                 s0 += aa;
                 s1 += ab;
-                mx = aa > mx ? aa : mx;
-                mx = ab > mx ? ab : mx;
                 histogram[bin(a)]++;
                 histogram2[bin(b)]++;
                 float sa = a * norms[j];
@@ -242,24 +241,17 @@ final class CosineTileKernel {
                     rn = ab;
                     rnAt = j + 1;
                 }
-                if (aa >= threshold) {
-                    link(rowId, columnRows[j]);
+                if (aa >= gate) {
+                    gate = linkOrOffer(rowId, columnRows[j], a, aa);
                 }
-                if (ab >= threshold) {
-                    link(rowId, columnRows[j + 1]);
-                }
-                if (aa >= topFloor) {
-                    offerTop(rowId, columnRows[j], a);
-                }
-                if (ab >= topFloor) {
-                    offerTop(rowId, columnRows[j + 1], b);
+                if (ab >= gate) {
+                    gate = linkOrOffer(rowId, columnRows[j + 1], b, ab);
                 }
             }
             if (j < to) {
                 float a = c[j];
                 float aa = Math.abs(a);
                 s0 += aa;
-                mx = aa > mx ? aa : mx;
                 histogram[bin(a)]++;
                 float sa = a * norms[j];
                 if (sa > rb) {
@@ -270,19 +262,30 @@ final class CosineTileKernel {
                     rn = aa;
                     rnAt = j;
                 }
-                if (aa >= threshold) {
-                    link(rowId, columnRows[j]);
-                }
-                if (aa >= topFloor) {
-                    offerTop(rowId, columnRows[j], a);
+                if (aa >= gate) {
+                    linkOrOffer(rowId, columnRows[j], a, aa);
                 }
             }
             sumAbs += s0 + s1;
-            maxAbs = mx;
+            // The largest |cos| of the range is the nearest neighbour's, tracked anyway: no second maximum.
+            if (rnAt >= 0 && rn > maxAbs) {
+                maxAbs = rn;
+            }
             rowBest = rb;
             rowBestAt = rbAt;
             rowNear = rn;
             rowNearAt = rnAt;
+        }
+
+        /** Links the pair (i, j) and offers it to the best pairs as each requires; returns the new gate. */
+        private float linkOrOffer(int i, int j, float cosine, float abs) {
+            if (abs >= threshold) {
+                link(i, j);
+            }
+            if (abs >= topFloor) {
+                offerTop(i, j, cosine);
+            }
+            return Math.min(threshold, topFloor);
         }
 
         /** Offers the pair (i, j) to this task's best pairs and raises the floor as they fill. */
