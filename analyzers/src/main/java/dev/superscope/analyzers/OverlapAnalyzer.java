@@ -3,6 +3,7 @@ package dev.superscope.analyzers;
 import dev.superscope.analyzers.scan.RowBlocks;
 import dev.superscope.analyzers.scan.RowScan;
 import dev.superscope.analyzers.scan.UnitRows;
+import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.AnalysisContext;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.DType;
@@ -55,6 +56,9 @@ public final class OverlapAnalyzer extends BuiltInAnalyzer {
      */
     private static final int GRAM_BLOCK_FACTOR = 4;
 
+    /** The widest matrix whose m x m Gram matrix a Java buffer can index (m^2 &lt; 2^31). */
+    static final int MAX_COLS = 46340;
+
     public OverlapAnalyzer() {
         super("overlap", "mean squared overlap, raw and centred, from the m x m Gram matrix; m_eff, Welch bound, "
                 + "per-token interference", METRICS);
@@ -63,10 +67,16 @@ public final class OverlapAnalyzer extends BuiltInAnalyzer {
     @Override
     public AnalysisResult analyze(Matrix matrix, AnalysisContext context) {
         int n = RowCount.checked(matrix);
+        int m = matrix.cols();
+        if (m > MAX_COLS) {
+            // A backend cannot hold the m x m Gram sum (a Java buffer indexes at most 2^31 entries); most
+            // likely the matrix is stored m x n.
+            throw new BadInputException(null, "matrix " + matrix.name() + " has " + m + " columns; the overlap "
+                    + "analyzer's m x m Gram matrix supports at most " + MAX_COLS + " (stored transposed? try --transpose)");
+        }
         RowScan scan = RowScans.of(matrix, context);
         RowBlocks blocks = new RowBlocks(matrix, GRAM_BLOCK_FACTOR * context.options().blockRows(),
                 GRAM_BLOCK_ELEMENTS);
-        int m = matrix.cols();
         double[] interference = new double[n];
         Arrays.fill(interference, Double.NaN);
         if (scan.validRows() < 2) {

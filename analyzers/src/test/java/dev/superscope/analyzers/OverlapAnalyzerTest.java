@@ -4,6 +4,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.junit.jupiter.params.ParameterizedClass;
 
+import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.AnalysisOptions;
 import dev.superscope.plugins.AnalysisResult;
 import dev.superscope.plugins.BadInputException;
@@ -105,6 +106,14 @@ class OverlapAnalyzerTest extends BackendSuite {
             assertNear(metric(unit, name), metric(small, name), 1e-5, name);
         }
         assertMatchesBruteForce(matrix, small, FLOAT32_PATH);
+    }
+
+    @Test
+    void aMatrixTooWideForItsGramIsBadInputNotAnInternalError() {
+        Matrix wide = TestMatrices.of(DType.F32, TestMatrices.gaussian(3, OverlapAnalyzer.MAX_COLS + 1, 8, 1.0));
+        BadInputException e = assertThrows(BadInputException.class, () -> analyze(analyzer, wide, blocks(64)));
+        assertEquals(SuperscopeException.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains("46341 columns") && e.getMessage().contains("--transpose"), e.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.TokenizerInfo;
+import dev.superscope.plugins.io.TerminalText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,7 +215,6 @@ public final class TokenizerFiles {
     }
 
     private static String quote(String token) {
-        String shown = token.length() > 40 ? token.substring(0, 40) + "..." : token;
-        return "\"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"";
+        return "\"" + TerminalText.safe(token, 43) + "\"";
     }
 }

@@ -52,10 +52,8 @@ final class CollisionsCommand extends Subcommand {
                     "--matrix must be unembedding or embedding, not '" + matrix + "'");
         };
         Target target = targetOptions.target(checkpoint);
-        Progress progress = progress();
-        Collisions.Report report = new Collisions(root.resolver(), root.compute(ComputePrecision.FLOAT32), progress)
+        Collisions.Report report = new Collisions(root.resolver(), root.compute(ComputePrecision.FLOAT32), progress())
                 .find(target, kind, RowSelection.parse(rows), top, collapseThreshold);
-        report.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));
         CollisionsListing.print(report, outWriter());
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.superscope.cli;
 
 import dev.superscope.pipeline.collisions.Collisions;
+import dev.superscope.plugins.io.TerminalText;
 import dev.superscope.reports.TextColumns;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -8,14 +9,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** How {@code collisions} prints its report: a header, the largest collapsed groups, then the pairs as a table. */
+/**
+ * How {@code collisions} prints its report: a header, the largest collapsed groups, then the pairs as a table.
+ * Names and tokens come from the checkpoint's files, so each is escaped and cut to {@link #CELL_CHARS}
+ * (GPT-2's own vocabulary holds "\n" and "\r"; a hostile one, escape sequences).
+ */
 final class CollisionsListing {
+    /** The most characters a token, tensor or model name takes on the terminal. */
+    static final int CELL_CHARS = 60;
+
     private CollisionsListing() {
     }
 
     static void print(Collisions.Report r, PrintWriter out) {
         String threshold = trim(r.threshold());
-        out.printf("%s  %s  %s  %d x %d%n", r.model(), r.matrix(), r.tensor(), r.rows(), r.cols());
+        out.printf("%s  %s  %s  %d x %d%n", cell(r.model()), r.matrix(), cell(r.tensor()), r.rows(), r.cols());
         out.printf("collapsed: %d rows in %d %s at |cos| >= %s%n", r.collapsedRows(), r.collapsedGroups(),
                 r.collapsedGroups() == 1 ? "group" : "groups", threshold);
         if (!r.groups().isEmpty()) {
@@ -23,7 +31,7 @@ final class CollisionsListing {
             for (Collisions.Group g : r.groups()) {
                 List<String> members = new ArrayList<>();
                 for (Map.Entry<Integer, String> m : g.members().entrySet()) {
-                    members.add(r.tokenizer() ? m.getKey() + " \"" + m.getValue() + "\"" : Integer.toString(m.getKey()));
+                    members.add(r.tokenizer() ? m.getKey() + " " + quoted(m.getValue(), r) : Integer.toString(m.getKey()));
                 }
                 out.printf("  %6d rows: %s%s%n", g.size(), String.join(", ", members),
                         g.size() > g.members().size() ? ", ..." : "");
@@ -43,7 +51,11 @@ final class CollisionsListing {
     }
 
     private static String quoted(String token, Collisions.Report r) {
-        return r.tokenizer() ? "\"" + token + "\"" : "-";
+        return r.tokenizer() ? "\"" + cell(token) + "\"" : "-";
+    }
+
+    private static String cell(String text) {
+        return TerminalText.safe(text, CELL_CHARS);
     }
 
     /** Numbers right-aligned, tokens left-aligned, two spaces between columns. */

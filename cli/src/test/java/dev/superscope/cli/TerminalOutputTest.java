@@ -97,6 +97,26 @@ class TerminalOutputTest {
     }
 
     @Test
+    void collisionsShowHostileTokensAndTensorNamesEscaped() throws IOException {
+        // Six rows in three pairs of near copies, a vocab.txt whose entries are the hostile strings (a
+        // line feed would end an entry: CR stands in for it), and a hostile tensor name found by --tensor.
+        Path dir = mkdirs(tmp.resolve("collide"));
+        float[] w = new float[6 * 4];
+        for (int i = 0; i < 6; i++) {
+            w[i * 4 + i / 2] = 1f;
+            w[i * 4 + 3] = 0.001f * i;
+        }
+        String tensor = "emb" + HOSTILE_NAME.replace('\n', ' ');
+        new dev.superscope.checkpoints.safetensors.SafetensorsWriter()
+                .floats(tensor, dev.superscope.plugins.DType.F32, new long[] {6, 4}, w).write(dir.resolve("w.safetensors"));
+        write(dir.resolve("vocab.txt"), String.join("\n", HOSTILE.stream().map(h -> h.replace('\n', '\r')).toList()) + "\n");
+        Cli r = run("collisions", dir.toString(), "--tensor", tensor, "--top", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"\\x1b]0;pwned\\x07\""), "the first token, escaped: " + r.out());
+        assertTrue(r.out().contains("emb\\x1b]0;pwned"), "the tensor name, escaped: " + r.out());
+    }
+
+    @Test
     void inspectShowsHostileTensorNamesAndArchitecturesEscaped() throws IOException {
         Path dir = hostileCheckpoint();
         Cli r = run("inspect", dir.toString());

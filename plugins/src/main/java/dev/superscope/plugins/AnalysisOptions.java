@@ -1,5 +1,6 @@
 package dev.superscope.plugins;
 
+import dev.superscope.plugins.io.TerminalText;
 import java.util.Map;
 
 /**
@@ -29,8 +30,8 @@ public record AnalysisOptions(double tau, int blockRows, int histogramBins, doub
             throw new SuperscopeException(SuperscopeException.USAGE, "block rows must be positive, not " + blockRows);
         }
         if (!(collapseThreshold > 0 && collapseThreshold <= 1)) {
-            throw new SuperscopeException(SuperscopeException.USAGE, "the collapse threshold must be in (0, 1], not "
-                    + collapseThreshold);
+            throw new SuperscopeException(SuperscopeException.USAGE, "the collapse threshold (--collapse-threshold) "
+                    + "must be in (0, 1], not " + collapseThreshold);
         }
         if (histogramBins < 1) {
             throw new SuperscopeException(SuperscopeException.USAGE, "histogram bins must be positive");
@@ -70,14 +71,22 @@ public record AnalysisOptions(double tau, int blockRows, int histogramBins, doub
             // reported below
         }
         throw new SuperscopeException(SuperscopeException.USAGE, "the number of top pairs must be a whole number"
-                + " from 0 to " + MAX_TOP_PAIRS + ", not '" + value + "'");
+                + " from 0 to " + MAX_TOP_PAIRS + ", not '" + TerminalText.safe(value, 40) + "'");
     }
 
     /** The most top pairs a scan keeps: each task of the scan holds this many, so it bounds their memory. */
     public static final int MAX_TOP_PAIRS = 100_000;
 
+    /** The default tau. */
+    public static final double DEFAULT_TAU = 0.5;
+
     /** tau 0.5, 4096-row blocks, 200 histogram bins, collapse at |cos| &gt;= 0.99. */
     public static AnalysisOptions defaults() {
-        return new AnalysisOptions(0.5, 4096, 200, Map.of());
+        return of(DEFAULT_TAU, DEFAULT_COLLAPSE_THRESHOLD);
+    }
+
+    /** The default blocks and histogram with this {@code tau} and {@code collapseThreshold}. */
+    public static AnalysisOptions of(double tau, double collapseThreshold) {
+        return new AnalysisOptions(tau, 4096, 200, collapseThreshold, Map.of());
     }
 }

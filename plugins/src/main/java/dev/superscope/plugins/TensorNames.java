@@ -1,5 +1,7 @@
 package dev.superscope.plugins;
 
+import dev.superscope.plugins.io.TerminalText;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -67,10 +69,9 @@ public final class TensorNames {
         return reason + " (similar: " + String.join(", ", near.stream().map(TensorNames::quote).toList()) + ")";
     }
 
-    /** A name in double quotes, control characters shown as '?', long names shortened. */
+    /** A name in double quotes, escaped for a terminal ({@link TerminalText}) and shortened to 120 characters. */
     public static String quote(String name) {
-        String shown = name.length() > 120 ? name.substring(0, 117) + "..." : name;
-        return "\"" + shown.replaceAll("\\p{Cntrl}", "?") + "\"";
+        return "\"" + TerminalText.safe(name, 120) + "\"";
     }
 
     /** Edit distance (insertions, deletions, substitutions), O(|a| |b|) time, O(|b|) memory. */

@@ -27,6 +27,16 @@ class TensorNamesTest {
     }
 
     @Test
+    void quotedNamesCarryNoTerminalControlsAndStayShort() {
+        // ESC, a C1 control (CSI), a bidi override and a line separator: each can forge or hide terminal text.
+        String hostile = "a\u001b]0;title\u0007b\u009b2Jc\u202ed\u2028e" + "x".repeat(500);
+        String quoted = TensorNames.quote(hostile);
+        assertTrue(quoted.codePoints().noneMatch(c -> Character.isISOControl(c) || c == 0x202e || c == 0x2028), quoted);
+        assertTrue(quoted.length() <= 122 + 2, "about 120 characters: " + quoted.length());
+        assertTrue(quoted.startsWith("\"a") && quoted.endsWith("\""), quoted);
+    }
+
+    @Test
     void nothingAlikeSuggestsNothing() {
         assertEquals(List.of(), TensorNames.similar("lm_head.weight", List.of("wte.weight", "wpe.weight"), 5));
     }

@@ -29,12 +29,15 @@ final class TileTask implements Function<List<CosineScan.BlockPair>, PairStatist
     private final Target target;
     private final MatrixKind kind;
     private final Broadcast<RowStates> rows;
+    /** The most similar pairs the driver's scan keeps (its analysis options; {@code collisions}), 0 for none. */
+    private final int topPairs;
 
-    TileTask(WorkerSetup setup, Target target, MatrixKind kind, Broadcast<RowStates> rows) {
+    TileTask(WorkerSetup setup, Target target, MatrixKind kind, Broadcast<RowStates> rows, int topPairs) {
         this.setup = setup;
         this.target = target;
         this.kind = kind;
         this.rows = rows;
+        this.topPairs = topPairs;
     }
 
     @Override
@@ -44,12 +47,14 @@ final class TileTask implements Function<List<CosineScan.BlockPair>, PairStatist
         AuditSettings settings = setup.taskSettings(task);
         AnalysisOptions o = settings.analysisOptions();
         ModelResolver resolver = setup.resolver();
-        LoadedModel model = resolver.load(target.location(), target.architecture());
+        // As the driver loaded it: a tensor named with --tensor (and --transpose) is that tensor here too.
+        LoadedModel model = resolver.load(target);
         try (Backend backend = BackendChoice.choose(resolver.plugins(), settings.compute())
                 .open(settings.compute().backendSettings())) {
             Matrix matrix = settings.rows().apply(model, kind);
+            // The same top pairs as the driver's scan keeps: merged exactly, like the rest.
             return CosineScan.scan(matrix, rows.value().scan(), o.blockRows(), o.histogramBins(), o.collapseThreshold(),
-                    backend, slice);
+                    topPairs, backend, slice);
         } finally {
             model.checkpoint().close();
         }

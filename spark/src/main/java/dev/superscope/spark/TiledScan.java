@@ -73,7 +73,7 @@ final class TiledScan implements MatrixPreparation {
         Broadcast<RowStates> shared = sc.broadcast(RowStates.of(rows));
         List<PairStatistics> parts;
         try {
-            parts = sc.parallelize(slices, slices.size()).map(new TileTask(setup, target, kind, shared)).collect();
+            parts = sc.parallelize(slices, slices.size()).map(new TileTask(setup, target, kind, shared, o.topPairs())).collect();
         } catch (Exception e) { // Spark throws its checked SparkException through Scala code
             if (e instanceof SuperscopeException s) {
                 throw s;

@@ -95,7 +95,8 @@ class SparkTilesTest {
         ComputeSettings oneThread = new ComputeSettings("auto", Device.CPU, ComputePrecision.FLOAT32, 1);
         AuditSettings settings = new AuditSettings(List.of(MatrixKind.UNEMBEDDING), List.of("pairwise", "decode-error"),
                 RowSelection.ALL, 0.5, oneThread);
-        AnalysisOptions options = settings.analysisOptions();
+        // Keeping the 40 most similar pairs, as collisions asks: the tasks must keep them too.
+        AnalysisOptions options = settings.analysisOptions().withTopPairs(40);
         Target target = Target.of("head", "toy", dir.toString(), null);
         LoadedModel model = resolver.load(dir.toString(), null);
         try (Backend backend = plugins.backend("torch").open(oneThread.backendSettings());
@@ -104,7 +105,7 @@ class SparkTilesTest {
             Matrix matrix = RowSelection.ALL.apply(model, MatrixKind.UNEMBEDDING);
             RowScan rows = RowScan.of(matrix, options.blockRows());
             CosineScan.Result whole = CosineScan.run(matrix, rows, options.blockRows(), options.histogramBins(),
-                    options.collapseThreshold(), backend);
+                    options.collapseThreshold(), options.topPairs(), backend);
 
             AnalysisContext context = new AnalysisContext(options, () -> {
                 throw new AssertionError("the driver computes nothing of the scan");
@@ -124,6 +125,8 @@ class SparkTilesTest {
             assertArrayEquals(whole.decodeMargin(), split.decodeMargin());
             assertArrayEquals(whole.nearest(), split.nearest());
             assertEquals(whole.collapsedGroups(), split.collapsedGroups());
+            assertEquals(40, whole.topPairs().size());
+            assertEquals(whole.topPairs(), split.topPairs(), "the most similar pairs, merged across tasks");
             // Ties across tiles go to the lowest id, as in one pass.
             assertEquals(2100, split.nearest()[10]);
             assertEquals(10, split.nearest()[4500]);
@@ -151,6 +154,33 @@ class SparkTilesTest {
         SparkRunTest.assertSameRows(want, ModelsCsv.read(spark.resolve(ModelsCsv.FILE_NAME)));
         assertTrue(want.get(0).metric("decode_error_rate") > 0);
         assertArrayEquals(Files.readAllBytes(TokensCsv.fileFor(local, "head")), Files.readAllBytes(TokensCsv.fileFor(spark, "head")));
+    }
+
+    @Test
+    void analyzeWithMasterScansTheNamedTensorOnTheExecutorsToo() throws IOException {
+        // No config.json and the matrix stored m x n: only --tensor NAME --transpose opens it, on every executor.
+        Random random = new Random(4);
+        int n = 3000;
+        float[] stored = new float[M * n];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = (float) random.nextGaussian();
+        }
+        Path file = Files.createDirectories(tmp.resolve("bare")).resolve("weights.safetensors");
+        new SafetensorsWriter().floats("encoder.proj", DType.F32, new long[] {M, n}, stored).write(file);
+        System.setProperty("superscope.threads", "1");
+        System.setProperty(TiledScan.TASKS_KEY, "3");
+        String[] common = {"analyze", file.toString(), "--name", "bare", "--tensor", "encoder.proj", "--transpose",
+            "--analyzers", "pairwise,decode-error"};
+        Path local = tmp.resolve("bare-local");
+        Path spark = tmp.resolve("bare-spark");
+        SparkRunTest.Cli l = SparkRunTest.Cli.run(concat(common, "--out", local.toString()));
+        assertEquals(0, l.code(), l.err());
+        SparkRunTest.Cli s = SparkRunTest.Cli.run(concat(common, "--out", spark.toString(), "--master", "local[2]"));
+        assertEquals(0, s.code(), s.err());
+        List<ModelResult> want = ModelsCsv.read(local.resolve(ModelsCsv.FILE_NAME));
+        assertEquals(n, want.get(0).n(), "rows of the transposed tensor");
+        SparkRunTest.assertSameRows(want, ModelsCsv.read(spark.resolve(ModelsCsv.FILE_NAME)));
+        assertArrayEquals(Files.readAllBytes(TokensCsv.fileFor(local, "bare")), Files.readAllBytes(TokensCsv.fileFor(spark, "bare")));
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -16,25 +16,7 @@ class TaskFailureNotesTest {
     @Test
     void aLostExecutorIsOneLineSayingItsTasksRunAgain() {
         List<String> notes = new ArrayList<>();
-        ProgressListener recording = new ProgressListener() {
-            @Override
-            public void start(String step) {
-            }
-
-            @Override
-            public void update(String status) {
-            }
-
-            @Override
-            public void done() {
-            }
-
-            @Override
-            public void note(String message) {
-                notes.add(message);
-            }
-        };
-        TaskFailureNotes listener = new TaskFailureNotes(recording, Map.of(0, "gpt2-m16"));
+        TaskFailureNotes listener = new TaskFailureNotes(ProgressListener.notesTo(notes::add), Map.of(0, "gpt2-m16"));
         listener.onExecutorRemoved(new SparkListenerExecutorRemoved(0L, "3",
                 "Container killed by YARN for exceeding memory limits.\n  12.1 GB of 12 GB used"));
         assertEquals(1, notes.size());

@@ -465,16 +465,8 @@ public abstract class BackendContract {
                 GramSum gram = scope.newGram(m);
                 DeviceRows rows = scope.rows(BruteForce.direct(u, n, m));
                 gram.add(rows);
-                double[] q = gram.quadraticForms(rows);
-                double worst = 0;
-                double mean = 0;
-                for (int i = 0; i < n; i++) {
-                    double e = Math.abs(q[i] - exact[i]) / exact[i];
-                    worst = Math.max(worst, e);
-                    mean += e / n;
-                }
                 // Measured 2e-4 .. 9e-4 per token for BF16 inputs with float32 accumulation.
-                assertTrue(worst < 5e-3 && mean < 1e-3, "bf16 forms: mean " + mean + ", worst " + worst);
+                assertRelativeErrors(exact, gram.quadraticForms(rows), 5e-3, 1e-3, "bf16 r^T G r");
 
                 int k = 200;
                 float[] a = BruteForce.rows(u, m, 0, k);
@@ -523,16 +515,24 @@ public abstract class BackendContract {
     }
 
     private static void assertForms(double[] exact, double[] q) {
-        assertEquals(exact.length, q.length);
+        assertRelativeErrors(exact, q, FORM_TOLERANCE, FORM_MEAN_TOLERANCE, "r^T G r");
+    }
+
+    /**
+     * Asserts that every {@code got[i]} is within {@code worstBound} of {@code exact[i]} relative, and their
+     * mean relative error within {@code meanBound}; the message names the first row outside.
+     */
+    public static void assertRelativeErrors(double[] exact, double[] got, double worstBound, double meanBound, String what) {
+        assertEquals(exact.length, got.length, what + ": values");
         double mean = 0;
-        for (int i = 0; i < q.length; i++) {
-            double e = Math.abs(q[i] - exact[i]) / exact[i];
-            if (!(e <= FORM_TOLERANCE)) {
-                fail("r^T G r of row " + i + ": " + q[i] + " against " + exact[i] + " (relative error " + e + ")");
+        for (int i = 0; i < got.length; i++) {
+            double e = Math.abs(got[i] - exact[i]) / exact[i];
+            if (!(e <= worstBound)) {
+                fail(what + " of row " + i + ": " + got[i] + " against " + exact[i] + " (relative error " + e + ")");
             }
-            mean += e / q.length;
+            mean += e / got.length;
         }
-        assertTrue(mean <= FORM_MEAN_TOLERANCE, "mean relative error of r^T G r: " + mean);
+        assertTrue(mean <= meanBound, "mean relative error of " + what + ": " + mean);
     }
 
     private static void assertGram(double[] exact, GramSum gram, int m) {

@@ -110,15 +110,9 @@ public final class CosineScan {
 
     /**
      * Scans every pair of valid rows of {@code matrix}, whose norms and row states {@code rows} holds, in
-     * tiles of {@link #tileRows} rows with a {@code bins}-bin histogram, the products formed by
-     * {@code backend}.
+     * tiles of {@link #tileRows} rows with a {@code bins}-bin histogram, keeping the {@code topPairs} most
+     * similar pairs (0: none), the products formed by {@code backend}.
      */
-    public static Result run(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
-                             Backend backend) {
-        return run(matrix, rows, blockRows, bins, collapseThreshold, 0, backend);
-    }
-
-    /** As {@link #run(Matrix, RowScan, int, int, double, Backend)}, keeping the {@code topPairs} most similar pairs. */
     public static Result run(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
                              int topPairs, Backend backend) {
         PairStatistics stats = scan(matrix, rows, blockRows, bins, collapseThreshold, topPairs, backend,
@@ -128,14 +122,9 @@ public final class CosineScan {
 
     /**
      * The statistics of the tiles of {@code pairs} only (a part of a scan split across workers: merge
-     * the parts with {@link PairStatistics#merge}, then {@link #result}).
+     * the parts with {@link PairStatistics#merge}, then {@link #result}). Every part must keep the same
+     * {@code topPairs} as the whole would.
      */
-    public static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins,
-                                      double collapseThreshold, Backend backend, List<BlockPair> pairs) {
-        return scan(matrix, rows, blockRows, bins, collapseThreshold, 0, backend, pairs, CACHE_BYTES);
-    }
-
-    /** As {@link #scan(Matrix, RowScan, int, int, double, Backend, List)}, keeping the {@code topPairs} most similar pairs. */
     public static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins,
                                       double collapseThreshold, int topPairs, Backend backend, List<BlockPair> pairs) {
         return scan(matrix, rows, blockRows, bins, collapseThreshold, topPairs, backend, pairs, CACHE_BYTES);
@@ -143,12 +132,7 @@ public final class CosineScan {
 
     /** As {@link #scan(Matrix, RowScan, int, int, double, int, Backend, List)}, keeping unit rows only when they fit in {@code cacheBytes}. */
     static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
-                               Backend backend, List<BlockPair> pairs, long cacheBytes) {
-        return scan(matrix, rows, blockRows, bins, collapseThreshold, 0, backend, pairs, cacheBytes);
-    }
-
-    private static PairStatistics scan(Matrix matrix, RowScan rows, int blockRows, int bins, double collapseThreshold,
-                                       int topPairs, Backend backend, List<BlockPair> pairs, long cacheBytes) {
+                               int topPairs, Backend backend, List<BlockPair> pairs, long cacheBytes) {
         if (matrix.rows() > Integer.MAX_VALUE - 8) {
             throw new BadInputException(null, "matrix " + matrix.name() + " has " + matrix.rows()
                     + " rows; pairwise scans support at most " + (Integer.MAX_VALUE - 8));

@@ -45,9 +45,9 @@ class CosineScanTest {
         Matrix matrix = Matrices.ofBuffer("w", DType.F32, n, m, data);
         RowScan rows = RowScan.of(matrix, 64);
         var pairs = CosineScan.allPairs(matrix, 64);
-        CosineScan.Result cached = CosineScan.result(rows, CosineScan.scan(matrix, rows, 64, 50, 0.99,
+        CosineScan.Result cached = CosineScan.result(rows, CosineScan.scan(matrix, rows, 64, 50, 0.99, 0,
                 TestBackends.open(backendName), pairs, Long.MAX_VALUE));
-        CosineScan.Result streamed = CosineScan.result(rows, CosineScan.scan(matrix, rows, 64, 50, 0.99,
+        CosineScan.Result streamed = CosineScan.result(rows, CosineScan.scan(matrix, rows, 64, 50, 0.99, 0,
                 TestBackends.open(backendName), pairs, 0));
         assertEquals(698, cached.validRows());
         assertEquals(1, cached.zeroRows());

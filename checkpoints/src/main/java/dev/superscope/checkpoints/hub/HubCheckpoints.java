@@ -8,6 +8,7 @@ import dev.superscope.plugins.Checkpoint;
 import dev.superscope.plugins.ForwardingTensorStore;
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.TensorStore;
+import dev.superscope.plugins.io.TerminalText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,7 +176,8 @@ public final class HubCheckpoints {
             }
             if (matching.size() > 1) {
                 throw new SuperscopeException(SuperscopeException.BAD_INPUT, id.repo() + "@" + commit
-                        + " holds several candidate weights files (" + String.join(", ", matching)
+                        + " holds several candidate weights files ("
+                        + String.join(", ", matching.stream().map(f -> TerminalText.safe(f, 120)).toList())
                         + "); download the one to audit and pass its path");
             }
         }
@@ -292,7 +294,7 @@ public final class HubCheckpoints {
 
     private static String summary(List<String> files) {
         List<String> shown = files.size() <= 12 ? files : files.subList(0, 12);
-        return String.join(", ", shown) + (files.size() > shown.size() ? ", ..." : "");
+        return String.join(", ", shown.stream().map(f -> TerminalText.safe(f, 120)).toList()) + (files.size() > shown.size() ? ", ..." : "");
     }
 
     /** A store that also closes the client it fetches with. */

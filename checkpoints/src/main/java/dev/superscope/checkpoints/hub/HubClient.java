@@ -3,6 +3,7 @@ package dev.superscope.checkpoints.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.superscope.plugins.SuperscopeException;
+import dev.superscope.plugins.io.AtomicFiles;
 import dev.superscope.plugins.io.TerminalText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -150,7 +151,7 @@ public final class HubClient implements AutoCloseable {
      */
     public FileBody file(HubId id, String commit, String file, long cap) {
         URI uri = resolveUri(id.repo(), commit, file);
-        String what = id.repo() + "@" + commit + "/" + file;
+        String what = id.repo() + "@" + commit + "/" + TerminalText.safe(file, 200);
         // Small files are small: the flat deadline, not one for the cap.
         return withRetries(what, policy().deadlineFor(0), deadline -> {
             try (Response r = send(uri, null, id, file, deadline)) {
@@ -166,7 +167,7 @@ public final class HubClient implements AutoCloseable {
     /** Bytes {@code [start, start+length)} of a file, and the file's size. */
     public Range range(HubId id, String commit, String file, long start, int length) {
         URI uri = resolveUri(id.repo(), commit, file);
-        String what = id.repo() + "@" + commit + "/" + file;
+        String what = id.repo() + "@" + commit + "/" + TerminalText.safe(file, 200);
         return withRetries(what, policy().deadlineFor(length), deadline -> {
             try (Response r = send(uri, "bytes=" + start + "-" + (start + length - 1), id, file, deadline)) {
                 long size = fileSize(r, what);
@@ -189,7 +190,7 @@ public final class HubClient implements AutoCloseable {
     public void download(HubId id, String commit, String file, long from, long end, FileChannel out, String label,
                          long alreadyDone) {
         URI uri = resolveUri(id.repo(), commit, file);
-        String what = id.repo() + "@" + commit + "/" + file;
+        String what = id.repo() + "@" + commit + "/" + TerminalText.safe(file, 200);
         Deadline deadline = Deadline.after(policy().deadlineFor(end - from));
         long started = System.nanoTime();
         long total = alreadyDone + (end - from);
@@ -241,7 +242,7 @@ public final class HubClient implements AutoCloseable {
             } catch (IOException e) {
                 // A full disk is not the network's fault: no retry, and not exit 4.
                 throw new SuperscopeException(1, what + ": cannot write what arrived to the tensor cache: "
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+                        + TerminalText.safe(AtomicFiles.describe(e), 300), e);
             }
             next[0] += n;
             listener.progress(label, next[0] + doneOffset, total, System.nanoTime() - started);
@@ -310,7 +311,8 @@ public final class HubClient implements AutoCloseable {
     private static SuperscopeException pastDeadline(String what, String reason, Deadline deadline, IOException e) {
         return new SuperscopeException(SuperscopeException.NETWORK, what + ": not complete after "
                 + deadline.describeAllowed() + ", the time allowed for it (last: " + reason + "); what arrived is"
-                + " kept, run again to resume", e);
+                + " kept, run again to resume, or set SUPERSCOPE_HUB_DEADLINE (seconds per file, before the"
+                + " allowance per megabyte) to allow more", e);
     }
 
     private void sleep(Duration wait) {
@@ -358,17 +360,19 @@ public final class HubClient implements AutoCloseable {
             if (left <= 0) {
                 throw new WatchedBody.DeadlineException("no answer yet");
             }
-            HttpRequest request = request(current, range, Duration.ofNanos(Math.min(left,
-                    policy().readTimeout().toNanos())));
             HttpResponse<InputStream> response;
             try {
+                HttpRequest request = request(current, range, Duration.ofNanos(Math.min(left,
+                        policy().readTimeout().toNanos())));
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SuperscopeException(SuperscopeException.NETWORK, "interrupted while fetching " + current);
+                // The hub URL asked for, never the redirect target: a CDN's query string is a credential.
+                throw new SuperscopeException(SuperscopeException.NETWORK, "interrupted while fetching " + uri);
             } catch (IllegalArgumentException e) {
-                throw new SuperscopeException(SuperscopeException.NETWORK, "cannot fetch " + current + ": "
-                        + e.getMessage());
+                // Nor the JDK's message, which repeats the target URL.
+                throw new SuperscopeException(SuperscopeException.NETWORK, "cannot fetch " + uri
+                        + (hop == 0 ? "" : " (the server redirected to a URL that cannot be requested)"));
             }
             if (first == null) {
                 first = response;
@@ -381,7 +385,8 @@ public final class HubClient implements AutoCloseable {
                 continue;
             }
             if (status == 200 || status == 206) {
-                refuseEncoded(response, id.repo() + "@" + id.revision() + (file == null ? "" : "/" + file));
+                refuseEncoded(response, id.repo() + "@" + id.revision()
+                        + (file == null ? "" : "/" + TerminalText.safe(file, 200)));
                 Response r = new Response(response, new WatchedBody(response.body(), watchdog,
                         policy().readTimeout(), deadline));
                 r.etag = header(first, "ETag").orElse(header(response, "ETag").orElse(null));
@@ -458,7 +463,8 @@ public final class HubClient implements AutoCloseable {
 
     private IOException failure(int status, URI uri, HubId id, String file, HttpResponse<?> response) {
         String what = file == null ? id.repo() + " at revision \"" + id.revision() + "\""
-                : "file " + file + " of " + id.repo() + " at revision \"" + id.revision() + "\"";
+                : "file " + TerminalText.safe(file, 200) + " of " + id.repo() + " at revision \"" + id.revision()
+                + "\"";
         if (status == 401 || status == 403) {
             String fix = settings.token() == null
                     ? "gated or private: set HF_TOKEN (or run huggingface-cli login)"
@@ -506,7 +512,7 @@ public final class HubClient implements AutoCloseable {
         Matcher m = CONTENT_RANGE.matcher(cr);
         if (!m.matches() || Long.parseLong(m.group(1)) != start) {
             throw new SuperscopeException(SuperscopeException.NETWORK, what + ": asked for bytes from " + start
-                    + " but the server answered with Content-Range \"" + cr + "\"");
+                    + " but the server answered with Content-Range \"" + TerminalText.safe(cr, 80) + "\"");
         }
         return 0;
     }
@@ -612,6 +618,7 @@ public final class HubClient implements AutoCloseable {
     private static String describe(IOException e) {
         String message = e.getMessage() == null || e instanceof java.net.http.HttpTimeoutException
                 ? e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) : e.getMessage();
-        return message.replaceAll("\\s+", " ");
+        // Escaped: an exception's message may quote what a server sent.
+        return TerminalText.safe(message.replaceAll("\\s+", " "), 300);
     }
 }

@@ -2,6 +2,7 @@ package dev.superscope.checkpoints.hub;
 
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.io.SmallFiles;
+import dev.superscope.plugins.io.TerminalText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ public final class HuggingFaceCache {
             }
             if (!isCommitHash(commit)) {
                 throw new BadInputException(ref, "should hold a 40-hex commit hash, not \""
-                        + (commit.length() > 60 ? commit.substring(0, 60) + "..." : commit) + "\"");
+                        + TerminalText.safe(commit, 60) + "\"");
             }
         }
         Path snapshot = repo.resolve("snapshots").resolve(commit);

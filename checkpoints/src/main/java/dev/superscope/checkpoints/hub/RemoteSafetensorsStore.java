@@ -111,7 +111,7 @@ final class RemoteSafetensorsStore extends RemoteTensorStore {
     private SafetensorsHeader.Entry openEntry(String name) {
         checkOpen();
         return header.entry(name).orElseThrow(() -> new BadInputException(label(),
-                "no tensor named \"" + name + "\" among its " + header.size() + " tensors"));
+                "no tensor named \"" + TerminalText.safe(name, 200) + "\" among its " + header.size() + " tensors"));
     }
 
     private SafetensorsStore local(SafetensorsHeader.Entry entry) {

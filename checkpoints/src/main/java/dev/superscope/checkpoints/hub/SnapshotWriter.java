@@ -2,6 +2,7 @@ package dev.superscope.checkpoints.hub;
 
 import dev.superscope.plugins.SuperscopeException;
 import dev.superscope.plugins.io.AtomicFiles;
+import dev.superscope.plugins.io.TerminalText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,8 +93,9 @@ final class SnapshotWriter {
     }
 
     static SuperscopeException cannotWrite(Path path, IOException e) {
-        return new SuperscopeException(1, path + ": cannot write to the cache: " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        // Escaped: the path and the message name files whose names came from the hub.
+        return new SuperscopeException(1, TerminalText.safe(path.toString(), 300) + ": cannot write to the cache: "
+                + TerminalText.safe(AtomicFiles.describe(e), 300), e);
     }
 
 }

@@ -114,7 +114,6 @@ public final class TensorCache {
         ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putLong(head.fileSize());
         System.arraycopy(head.bytes(), 0, all, 8, head.bytes().length);
         try {
-            Files.createDirectories(path.getParent());
             AtomicFiles.write(path, all);
         } catch (IOException e) {
             throw SnapshotWriter.cannotWrite(path, e);
@@ -162,7 +161,6 @@ public final class TensorCache {
         ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN).putLong(ranges.fileSize());
         ranges.bytes().forEach((at, b) -> out.putLong(at).putInt(b.length).put(b));
         try {
-            Files.createDirectories(path.getParent());
             AtomicFiles.write(path, out.array());
         } catch (IOException e) {
             throw SnapshotWriter.cannotWrite(path, e);

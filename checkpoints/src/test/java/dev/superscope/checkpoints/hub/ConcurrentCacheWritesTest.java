@@ -59,7 +59,7 @@ class ConcurrentCacheWritesTest {
         race(id -> writer.writeRef("org/m", "main", id == 0 ? COMMIT_A : COMMIT_B));
         Path ref = tmp.resolve("hub/models--org--m/refs/main");
         assertTrue(Set.of(COMMIT_A, COMMIT_B).contains(Files.readString(ref)));
-        assertOnlyFinishedFiles(ref.getParent());
+        assertHoldsExactly(ref.getParent(), "main");
     }
 
     @Test
@@ -69,7 +69,8 @@ class ConcurrentCacheWritesTest {
         race(id -> writer.writeFile("org/m", COMMIT_A, "config.json", config, null, false));
         Path link = tmp.resolve("hub/models--org--m/snapshots").resolve(COMMIT_A).resolve("config.json");
         assertArrayEquals(config, Files.readAllBytes(link));
-        assertOnlyFinishedFiles(tmp.resolve("hub/models--org--m/blobs"));
+        // One blob, the one the snapshot links to, and nothing else (no temporary file of either thread).
+        assertHoldsExactly(tmp.resolve("hub/models--org--m/blobs"), link.toRealPath().getFileName().toString());
     }
 
     @Test
@@ -87,15 +88,16 @@ class ConcurrentCacheWritesTest {
         assertArrayEquals(heads[(int) head.fileSize() - 100], head.bytes());
         TensorCache.Ranges ranges = cache.ranges(file).orElseThrow();
         assertArrayEquals(heads[(int) ranges.fileSize() - 100], ranges.bytes().get(0L));
-        assertOnlyFinishedFiles(cache.directory(file));
+        assertHoldsExactly(cache.directory(file), "header.bin", TensorCache.RANGES_FILE);
     }
 
-    private static void assertOnlyFinishedFiles(Path dir) throws java.io.IOException {
+    /** {@code dir} holds exactly the files {@code expected}: the finished files, no temporary one left. */
+    private static void assertHoldsExactly(Path dir, String... expected) throws java.io.IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertTrue(names.stream().noneMatch(n -> n.endsWith(".tmp") || n.endsWith(".incomplete")),
                     "temporary files left: " + names);
-            assertEquals(names.size(), names.stream().distinct().count());
+            assertEquals(Stream.of(expected).sorted().toList(), names);
         }
     }
 }

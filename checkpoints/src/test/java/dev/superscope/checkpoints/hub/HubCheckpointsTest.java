@@ -363,6 +363,45 @@ class HubCheckpointsTest {
         }
     }
 
+    /**
+     * A CDN URL's query string is a temporary credential: whatever goes wrong after the redirect, the
+     * message names the hub URL asked for, never the redirect target or its query.
+     */
+    @Test
+    void aFailedRedirectNeverShowsTheTargetsQueryString() throws IOException {
+        hub.add("org/m", bigSingleFile("m"));
+        HubSettings once = settings(null).withRetry(new HubSettings.RetryPolicy(1, Duration.ofMillis(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        // A port no socket can have (the JDK refuses the request), and a port nothing listens on.
+        for (String location : List.of("http://127.0.0.1:99999/o?X-Amz-Signature=SECRET",
+                "http://127.0.0.1:1/o?X-Amz-Signature=SECRET")) {
+            hub.lfsLocation = location;
+            SuperscopeException e = assertThrows(SuperscopeException.class, () -> HubCheckpoints.open(
+                    HubId.parse("org/m").orElseThrow(), "org/m", once, DownloadListener.NONE).close(), location);
+            assertEquals(SuperscopeException.NETWORK, e.exitCode(), location + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
+            assertFalse(e.getMessage().contains("SECRET") || e.getMessage().contains("X-Amz"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    /** A tensor name is the caller's text, echoed: a terminal escape in it comes out escaped. */
+    @Test
+    void anAbsentRemoteTensorsNameIsEscaped() throws IOException {
+        hub.add("org/m", bigSingleFile("m"));
+        try (Checkpoint c = HubCheckpoints.open(HubId.parse("org/m").orElseThrow(), "org/m", settings(null),
+                DownloadListener.NONE)) {
+            for (String name : List.of("\u001b]0;pwned\u0007", "a\nb")) {
+                BadInputException e = assertThrows(BadInputException.class, () -> c.tensors().matrix(name));
+                assertTrue(e.getMessage().contains("no tensor named"), e.getMessage());
+                assertFalse(e.getMessage().contains("\u001b") || e.getMessage().contains("\u0007")
+                        || e.getMessage().contains("\n"), e.getMessage());
+                assertTrue(e.getMessage().contains("\\x1b]0;pwned\\x07") || e.getMessage().contains("a\\nb"),
+                        e.getMessage());
+            }
+        }
+    }
+
     @Test
     void missingRepositoryOrRevisionIsNamed() throws IOException {
         hub.add("org/m", bigSingleFile("m"));

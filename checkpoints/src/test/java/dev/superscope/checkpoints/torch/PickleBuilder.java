@@ -99,13 +99,9 @@ final class PickleBuilder {
         return op('r').int32(index);
     }
 
-    /** LONG_BINGET of an explicit memo index. */
+    /** LONG_BINGET of an explicit memo index, even one BINGET could name (as a pickler may write it). */
     PickleBuilder getLong(int index) {
         return op('j').int32(index);
-    }
-
-    PickleBuilder appends() {
-        return op('e');
     }
 
     /** LONG1 with all 8 bytes, whatever the value. */
@@ -117,8 +113,9 @@ final class PickleBuilder {
         return this;
     }
 
+    /** BINGET, or LONG_BINGET for an index above 255. */
     PickleBuilder get(int index) {
-        return index < 256 ? op('h').op(index) : op('j').int32(index);
+        return index < 256 ? op('h').op(index) : getLong(index);
     }
 
     /** The smallest integer opcode for {@code v}, as CPython picks it. */

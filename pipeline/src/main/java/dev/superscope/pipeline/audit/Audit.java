@@ -187,9 +187,15 @@ public final class Audit {
                     () -> GeometryPictures.write(outDir, target.name(), model, byMatrix, options));
             try {
                 TokensCsv.write(TokensCsv.fileFor(outDir, target.name()), model, tokens.orElse(null), byMatrix);
-            } finally {
-                pictures.join();
+            } catch (RuntimeException e) {
+                try {
+                    pictures.join(); // never left running; the table's error is the one reported
+                } catch (RuntimeException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+                throw e;
             }
+            pictures.join();
             progress.done();
             return finished;
         } finally {

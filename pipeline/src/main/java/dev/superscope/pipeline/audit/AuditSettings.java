@@ -46,6 +46,8 @@ public record AuditSettings(List<MatrixKind> kinds, List<String> analyzers, RowS
         if (analyzers.isEmpty()) {
             throw new SuperscopeException(SuperscopeException.USAGE, "--analyzers names no analyzer");
         }
+        // tau and the collapse threshold are refused here, before any model is opened or fetched.
+        AnalysisOptions.of(tau, collapseThreshold);
     }
 
     /** The same measurements computed as {@code newCompute} says (a cluster task: with its own cores). */
@@ -55,7 +57,7 @@ public record AuditSettings(List<MatrixKind> kinds, List<String> analyzers, RowS
 
     /** The analyzers' options for these settings. */
     public AnalysisOptions analysisOptions() {
-        return new AnalysisOptions(tau, 4096, 200, collapseThreshold, Map.of());
+        return AnalysisOptions.of(tau, collapseThreshold);
     }
 
     /** {@code unembedding}, {@code embedding} or {@code both}, as {@code --matrix} takes them. */

@@ -79,10 +79,9 @@ public final class Collisions {
      * @param pairs           the most similar pairs, best first
      * @param groups          the largest groups, largest first (ties: lowest id)
      * @param tokenizer       whether token strings were available
-     * @param warnings        what the loader had to say
      */
     public record Report(String model, String matrix, String tensor, long rows, int cols, double threshold, long collapsedRows, long collapsedGroups, List<Pair> pairs,
-                         List<Group> groups, boolean tokenizer, List<String> warnings) {
+                         List<Group> groups, boolean tokenizer) {
     }
 
     /**
@@ -90,7 +89,7 @@ public final class Collisions {
      * rows at |cos| &gt;= {@code threshold}.
      */
     public Report find(Target target, MatrixKind kind, RowSelection rowSelection, int top, double threshold) {
-        AnalysisOptions options = new AnalysisOptions(0.5, 4096, 200, threshold, Map.of()).withTopPairs(top);
+        AnalysisOptions options = AnalysisOptions.of(AnalysisOptions.DEFAULT_TAU, threshold).withTopPairs(top);
         progress.start(target.name() + ": opening " + target.location());
         LoadedModel model = resolver.load(target);
         try (StartingBackend backend = new StartingBackend(BackendChoice.choose(resolver.plugins(), compute),
@@ -98,6 +97,8 @@ public final class Collisions {
             // A model without the matrix asked for fails here, before the step is reported done.
             Matrix matrix = rowSelection.apply(model, kind);
             progress.done();
+            // Before the scan, not after: "try --transpose" is worth knowing before minutes of the wrong matrix.
+            model.warnings().forEach(w -> progress.note("warning: " + target.name() + ": " + w));
             backend.startInBackground();
             progress.start(target.name() + " " + kind.label() + " " + matrix.rows() + " x " + matrix.cols()
                     + ": pairwise scan");
@@ -109,8 +110,7 @@ public final class Collisions {
             IntFunction<String> text = id -> tokens.isEmpty() || isPadding(model, id) ? "" : tokens.get().apply(id);
             return new Report(target.name(), kind.label(), matrix.name(), matrix.rows(), matrix.cols(), threshold,
                     (long) scan.metric("collapsed_rows").orElse(0), (long) scan.metric("collapsed_groups").orElse(0),
-                    pairs(scan, text), groups(scan.perToken().get("collapsed_group_id"), text), tokens.isPresent(),
-                    model.warnings());
+                    pairs(scan, text), groups(scan.perToken().get("collapsed_group_id"), text), tokens.isPresent());
         } finally {
             model.checkpoint().close();
         }

@@ -37,7 +37,7 @@ public final class BackendChoice {
                     why.ifPresent(w -> reasons.add(p.name() + ": " + w));
                     return why.isEmpty();
                 })
-                .max(Comparator.comparingInt(BackendProvider::rank));
+                .max(Comparator.comparingInt(p -> p.rank(wanted)));
         return best.orElseThrow(() -> new SuperscopeException(SuperscopeException.USAGE,
                 "no compute backend can run with --device " + settings.device().label() + " --precision "
                         + settings.precision().label() + (reasons.isEmpty() ? " (none is installed)"

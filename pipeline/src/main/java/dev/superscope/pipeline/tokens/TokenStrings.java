@@ -4,6 +4,7 @@ package dev.superscope.pipeline.tokens;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.superscope.plugins.io.SmallFiles;
 import dev.superscope.plugins.BadInputException;
 import dev.superscope.plugins.TokenizerInfo;
 import java.io.IOException;
@@ -115,16 +116,24 @@ public final class TokenStrings {
      */
     static String[] vocabTxtEntries(Path vocabTxt) {
         try {
-            String text = Files.readString(vocabTxt, StandardCharsets.UTF_8);
+            // Only a regular file, and no more than any real vocabulary (BERT's is 230 kB): a FIFO or a link
+            // to /dev/zero is refused, not read forever. Malformed UTF-8 is an error, not replaced.
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(SmallFiles.read(vocabTxt, MAX_VOCAB_TXT_BYTES))).toString();
             if (text.isEmpty()) {
                 return new String[0];
             }
             String[] lines = text.split("\n", -1);
             return text.endsWith("\n") ? java.util.Arrays.copyOf(lines, lines.length - 1) : lines;
+        } catch (SmallFiles.RefusedFileException e) {
+            throw new BadInputException(vocabTxt, e.getMessage(), e);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new BadInputException(vocabTxt, "cannot be read as UTF-8 text: " + e.getMessage(), e);
         }
     }
+
+    /** The largest vocab.txt read: 64 MB, some hundred times any real WordPiece vocabulary. */
+    static final long MAX_VOCAB_TXT_BYTES = 64L << 20;
 
     /** Writes the tokenizer.json that GPT-2's vocab.json + merges.txt define. */
     public static Path byteLevelBpe(Path vocabJson, Path mergesTxt, Path target) throws IOException {

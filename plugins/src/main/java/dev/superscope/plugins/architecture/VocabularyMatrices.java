@@ -119,7 +119,7 @@ public final class VocabularyMatrices {
         int hiddenSize = hiddenSize(config, configName, spec, embedding, warnings);
         checkWidth(config, configName, spec, embedding, warnings);
         String architecture = config.architecture().isEmpty() ? spec.name() : config.architecture();
-        String reason = "holds no LM head (" + architecture + " stored without "
+        String reason = "holds no LM head (" + TerminalText.safe(architecture, 80) + " stored without "
                 + String.join(", ", spec.headNames()) + " or " + String.join(", ", spec.headMarkers())
                 + "): a bare encoder's only vocabulary matrix is its embedding " + embeddingName;
         return LoadedModel.withoutUnembedding(checkpoint, spec.name(), architecture, embedding, hiddenSize,

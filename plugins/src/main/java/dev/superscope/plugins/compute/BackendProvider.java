@@ -19,6 +19,14 @@ public interface BackendProvider {
     int rank();
 
     /**
+     * The preference for these {@code settings} (a GPU backend ranks first only where it will compute on
+     * the GPU); {@link #rank()} unless the provider says otherwise.
+     */
+    default int rank(BackendSettings settings) {
+        return rank();
+    }
+
+    /**
      * Why this backend cannot run with {@code settings} here (e.g. it has no GPU support, or its native
      * library is not on the class path), or empty when it can. Cheap: it does not load native code.
      */

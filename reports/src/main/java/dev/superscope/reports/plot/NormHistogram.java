@@ -54,7 +54,7 @@ public record NormHistogram(double[] edges, long[] other, long[] collapsed, long
             int k = Math.min(bins - 1, (int) (norms[i] / top * bins));
             if (tokenizerVocab.isPresent() && i >= tokenizerVocab.getAsInt()) {
                 padded[k]++;
-            } else if (nearestCos != null && i < nearestCos.length && nearestCos[i] >= threshold) {
+            } else if (nearestCos != null && i < nearestCos.length && collapsed(nearestCos[i], threshold)) {
                 collapsed[k]++;
             } else {
                 other[k]++;
@@ -78,5 +78,14 @@ public record NormHistogram(double[] edges, long[] other, long[] collapsed, long
         int low = (int) Math.floor(position);
         int high = Math.min(low + 1, sorted.length - 1);
         return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+    }
+
+    /**
+     * Whether a row whose nearest |cos| is {@code nearest} counts as collapsed: compared in float32, as the
+     * pairwise scan compares it, so the picture marks exactly the rows {@code collapsed_rows} counts (at 0.95,
+     * say, the double and float thresholds differ).
+     */
+    static boolean collapsed(double nearest, double threshold) {
+        return (float) nearest >= (float) threshold;
     }
 }

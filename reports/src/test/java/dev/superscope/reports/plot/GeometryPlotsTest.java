@@ -1,5 +1,6 @@
 package dev.superscope.reports.plot;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 class GeometryPlotsTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aRowIsMarkedCollapsedExactlyWhenTheScanCountsIt() {
+        // The scan compares float32 cosines with the threshold rounded to float32: 0.95f counts at 0.95,
+        // though as a double it lies below 0.95.
+        assertTrue(NormHistogram.collapsed((double) 0.95f, 0.95));
+        assertTrue(NormHistogram.collapsed((double) Math.nextUp(0.95f), 0.95));
+        assertFalse(NormHistogram.collapsed((double) Math.nextDown(0.95f), 0.95));
+    }
 
     @Test
     void normBinsSplitRowsIntoPaddingCollapsedAndTheRest() {

@@ -7,6 +7,7 @@ import dev.superscope.plugins.compute.Device;
 import dev.superscope.plugins.compute.DeviceRows;
 import dev.superscope.plugins.compute.FloatRows;
 import dev.superscope.plugins.compute.GramSum;
+import dev.superscope.testing.BackendContract;
 import dev.superscope.testing.BruteForce;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.FloatBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The accuracy this backend's routes reach on realistic shapes, tighter than the contract's bounds
@@ -96,15 +96,7 @@ class BlasKernelsTest {
             GramSum gram = scope.newGram(m);
             DeviceRows rows = scope.rows(BruteForce.direct(u, n, m));
             gram.add(rows);
-            double[] q = gram.quadraticForms(rows);
-            double mean = 0;
-            double worst = 0;
-            for (int i = 0; i < n; i++) {
-                double e = Math.abs(q[i] - exact[i]) / exact[i];
-                mean += e / n;
-                worst = Math.max(worst, e);
-            }
-            assertTrue(mean <= meanBound && worst <= maxBound, "relative error per row: mean " + mean + ", max " + worst);
+            BackendContract.assertRelativeErrors(exact, gram.quadraticForms(rows), maxBound, meanBound, "r^T G r");
         }
     }
 }

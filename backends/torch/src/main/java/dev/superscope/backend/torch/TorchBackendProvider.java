@@ -36,6 +36,12 @@ public final class TorchBackendProvider implements BackendProvider {
         return cudaBuildPresent() && Files.isDirectory(Path.of("/proc/driver/nvidia/gpus")) ? 30 : 10;
     }
 
+    /** Above the BLAS backend only where it computes on a GPU: with {@code --device cpu} it is the slower one. */
+    @Override
+    public int rank(BackendSettings settings) {
+        return settings.device() == Device.CPU ? 10 : rank();
+    }
+
     /** Whether a CUDA build of libtorch is on the class path (found without loading it). */
     static boolean cudaBuildPresent() {
         ClassLoader loader = TorchBackendProvider.class.getClassLoader();

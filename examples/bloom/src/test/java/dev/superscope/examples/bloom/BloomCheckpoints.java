@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** Tiny BLOOM-shaped checkpoints held in memory (this module sees only the plugin API, no file readers). */
+/** Tiny BLOOM-shaped checkpoints held in memory (the plugin itself sees only the plugin API, no file readers). */
 final class BloomCheckpoints {
     private BloomCheckpoints() {
     }
